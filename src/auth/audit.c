@@ -1,0 +1,297 @@
+/*
+ * Audit chain.  The hash input is length-prefixed so no two different
+ * records can serialise to the same bytes.
+ */
+#include "auth/audit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/secure.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/str.h"
+
+static void put_u64(struct sbuf *b, uint64_t v)
+{
+	unsigned char x[8];
+	for (int i = 0; i < 8; i++)
+		x[i] = (unsigned char)(v >> (56 - 8 * i));
+	sbuf_append(b, x, 8);
+}
+
+static void put_str(struct sbuf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	put_u64(b, n);
+	sbuf_append(b, s ? s : "", n);
+}
+
+struct rec {
+	int64_t id, at_ms, actor_id, org_id;
+	const char *actor_name, *role, *action, *object_type, *object_id, *result,
+		*client_ip, *request_id, *detail;
+};
+
+static void rec_hash(const unsigned char prev[SEC_HASH_BYTES],
+		     const struct rec *r, unsigned char out[SEC_HASH_BYTES])
+{
+	struct sbuf b = {0};
+	sbuf_append(&b, prev, SEC_HASH_BYTES);
+	put_u64(&b, (uint64_t)r->id);
+	put_u64(&b, (uint64_t)r->at_ms);
+	put_u64(&b, (uint64_t)r->actor_id);
+	put_u64(&b, (uint64_t)r->org_id);
+	put_str(&b, r->actor_name);
+	put_str(&b, r->role);
+	put_str(&b, r->action);
+	put_str(&b, r->object_type);
+	put_str(&b, r->object_id);
+	put_str(&b, r->result);
+	put_str(&b, r->client_ip);
+	put_str(&b, r->request_id);
+	put_str(&b, r->detail);
+	sec_hash(out, b.buf, b.len, sec_subkey(SUBKEY_AUDIT));
+	sbuf_free(&b);
+}
+
+int audit_append(struct db *db, const struct audit_entry *e)
+{
+	unsigned char prev[SEC_HASH_BYTES] = {0};
+	unsigned char hash[SEC_HASH_BYTES];
+	int64_t last_id = 0;
+	int rc;
+
+	if (!db_in_transaction(db)) {
+		log_error("audit_append outside a transaction");
+		return RC_INTERNAL;
+	}
+	sqlite3_stmt *st = db_stmt(db,
+		"SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+	if (st == NULL)
+		return RC_INTERNAL;
+	int src = sqlite3_step(st);
+	if (src == SQLITE_ROW) {
+		last_id = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_bytes(st, 1) == SEC_HASH_BYTES)
+			memcpy(prev, sqlite3_column_blob(st, 1), SEC_HASH_BYTES);
+	} else if (src != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return db_rc(db, src);
+	}
+	sqlite3_reset(st);
+
+	char *detail = e->detail ? json_dumps(e->detail, JSON_COMPACT | JSON_SORT_KEYS)
+				 : strdup("{}");
+	struct rec r = {
+		.id = last_id + 1,
+		.at_ms = clock_now_ms(),
+		.actor_id = e->actor_id,
+		.org_id = e->org_id,
+		.actor_name = e->actor_name ? e->actor_name : "",
+		.role = e->role ? e->role : "",
+		.action = e->action,
+		.object_type = e->object_type ? e->object_type : "",
+		.object_id = e->object_id ? e->object_id : "",
+		.result = e->result ? e->result : "ok",
+		.client_ip = e->client_ip ? e->client_ip : "",
+		.request_id = e->request_id ? e->request_id : "",
+		.detail = detail,
+	};
+	rec_hash(prev, &r, hash);
+
+	st = db_stmt(db,
+		"INSERT INTO audit_log (id, at_ms, actor_id, actor_name, role, action,"
+		" object_type, object_id, org_id, result, client_ip, request_id, detail,"
+		" prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (st == NULL) {
+		free(detail);
+		return RC_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, r.id);
+	sqlite3_bind_int64(st, 2, r.at_ms);
+	if (r.actor_id)
+		sqlite3_bind_int64(st, 3, r.actor_id);
+	db_bind_text(st, 4, r.actor_name);
+	db_bind_text(st, 5, r.role);
+	db_bind_text(st, 6, r.action);
+	db_bind_text(st, 7, r.object_type);
+	db_bind_text(st, 8, r.object_id);
+	if (r.org_id)
+		sqlite3_bind_int64(st, 9, r.org_id);
+	db_bind_text(st, 10, r.result);
+	db_bind_text(st, 11, r.client_ip);
+	db_bind_text(st, 12, r.request_id);
+	db_bind_text(st, 13, r.detail);
+	sqlite3_bind_blob(st, 14, prev, SEC_HASH_BYTES, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 15, hash, SEC_HASH_BYTES, SQLITE_TRANSIENT);
+	src = sqlite3_step(st);
+	rc = src == SQLITE_DONE ? RC_OK : db_rc(db, src);
+	sqlite3_reset(st);
+	free(detail);
+	return rc;
+}
+
+int audit_append_tx(struct db *db, const struct audit_entry *e)
+{
+	int rc = db_begin(db);
+	if (rc != RC_OK)
+		return rc;
+	rc = audit_append(db, e);
+	if (rc == RC_OK)
+		return db_commit(db);
+	db_rollback(db);
+	return rc;
+}
+
+int audit_verify(struct db *db, struct audit_check *c)
+{
+	unsigned char prev[SEC_HASH_BYTES] = {0};
+	unsigned char hash[SEC_HASH_BYTES];
+	int64_t expect_id = 1;
+	int rc = RC_OK;
+
+	memset(c, 0, sizeof(*c));
+	sqlite3_stmt *st = db_stmt(db,
+		"SELECT id, at_ms, ifnull(actor_id, 0), actor_name, role, action,"
+		" object_type, object_id, ifnull(org_id, 0), result, client_ip,"
+		" request_id, detail, prev_hash, hash FROM audit_log ORDER BY id");
+	if (st == NULL)
+		return RC_INTERNAL;
+	int src;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		struct rec r = {
+			.id = sqlite3_column_int64(st, 0),
+			.at_ms = sqlite3_column_int64(st, 1),
+			.actor_id = sqlite3_column_int64(st, 2),
+			.actor_name = db_col_text(st, 3),
+			.role = db_col_text(st, 4),
+			.action = db_col_text(st, 5),
+			.object_type = db_col_text(st, 6),
+			.object_id = db_col_text(st, 7),
+			.org_id = sqlite3_column_int64(st, 8),
+			.result = db_col_text(st, 9),
+			.client_ip = db_col_text(st, 10),
+			.request_id = db_col_text(st, 11),
+			.detail = db_col_text(st, 12),
+		};
+		c->records++;
+		if (r.id != expect_id) {
+			c->bad_id = r.id;
+			c->why = "a record before this one is missing";
+			break;
+		}
+		if (sqlite3_column_bytes(st, 13) != SEC_HASH_BYTES ||
+		    !sec_equal(sqlite3_column_blob(st, 13), prev, SEC_HASH_BYTES)) {
+			c->bad_id = r.id;
+			c->why = "the link to the previous record is broken (deleted or reordered)";
+			break;
+		}
+		rec_hash(prev, &r, hash);
+		if (sqlite3_column_bytes(st, 14) != SEC_HASH_BYTES ||
+		    !sec_equal(sqlite3_column_blob(st, 14), hash, SEC_HASH_BYTES)) {
+			c->bad_id = r.id;
+			c->why = "the record's content does not match its hash (edited)";
+			break;
+		}
+		memcpy(prev, hash, SEC_HASH_BYTES);
+		expect_id++;
+	}
+	if (src != SQLITE_ROW && src != SQLITE_DONE)
+		rc = db_rc(db, src);
+	sqlite3_reset(st);
+	return rc;
+}
+
+static json_t *row_json(sqlite3_stmt *st)
+{
+	char at[32];
+	clock_iso_ms(sqlite3_column_int64(st, 1), at, sizeof(at));
+	json_error_t err;
+	json_t *detail = json_loads(db_col_text(st, 12), 0, &err);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o*}",
+			      "id", (json_int_t)sqlite3_column_int64(st, 0),
+			      "at", at,
+			      "actor_name", db_col_text(st, 3),
+			      "role", db_col_text(st, 4),
+			      "action", db_col_text(st, 5),
+			      "object_type", db_col_text(st, 6),
+			      "object_id", db_col_text(st, 7),
+			      "result", db_col_text(st, 9),
+			      "client_ip", db_col_text(st, 10),
+			      "request_id", db_col_text(st, 11),
+			      "detail", detail);
+	json_object_set_new(o, "actor_id", sqlite3_column_type(st, 2) == SQLITE_NULL
+						   ? json_null()
+						   : json_integer(sqlite3_column_int64(st, 2)));
+	json_object_set_new(o, "org_id", sqlite3_column_type(st, 8) == SQLITE_NULL
+						 ? json_null()
+						 : json_integer(sqlite3_column_int64(st, 8)));
+	return o;
+}
+
+/* One static statement for every filter combination: an absent filter is
+ * bound as NULL and its condition is true. */
+#define AUDIT_WHERE                                                           \
+	" WHERE (?1 IS NULL OR actor_id = ?1)"                                \
+	" AND (?2 IS NULL OR action = ?2 OR (substr(?2, -1) = '.' AND"       \
+	"      substr(action, 1, length(?2)) = ?2))"                          \
+	" AND (?3 IS NULL OR object_type = ?3)"                               \
+	" AND (?4 IS NULL OR object_id = ?4)"                                 \
+	" AND (?5 IS NULL OR result = ?5)"                                    \
+	" AND (?6 IS NULL OR at_ms >= ?6)"                                    \
+	" AND (?7 IS NULL OR at_ms < ?7)"
+
+static void bind_filter(sqlite3_stmt *st, const struct audit_filter *f)
+{
+	if (f->actor_id)
+		sqlite3_bind_int64(st, 1, f->actor_id);
+	db_bind_text(st, 2, f->action);
+	db_bind_text(st, 3, f->object_type);
+	db_bind_text(st, 4, f->object_id);
+	db_bind_text(st, 5, f->result);
+	if (f->from_ms)
+		sqlite3_bind_int64(st, 6, f->from_ms);
+	if (f->to_ms)
+		sqlite3_bind_int64(st, 7, f->to_ms);
+}
+
+int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new,
+	       int64_t *total)
+{
+	int rc = RC_OK, src;
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM audit_log" AUDIT_WHERE);
+	if (st == NULL)
+		return RC_INTERNAL;
+	bind_filter(st, f);
+	src = sqlite3_step(st);
+	if (src != SQLITE_ROW) {
+		rc = db_rc(db, src);
+		sqlite3_reset(st);
+		return rc;
+	}
+	*total = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+
+	st = db_stmt(db,
+		"SELECT id, at_ms, actor_id, actor_name, role, action, object_type,"
+		" object_id, org_id, result, client_ip, request_id, detail"
+		" FROM audit_log" AUDIT_WHERE " ORDER BY id DESC LIMIT ?8 OFFSET ?9");
+	if (st == NULL)
+		return RC_INTERNAL;
+	bind_filter(st, f);
+	sqlite3_bind_int64(st, 8, f->limit);
+	sqlite3_bind_int64(st, 9, f->offset);
+	json_t *items = json_array();
+	while ((src = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(items, row_json(st));
+	if (src != SQLITE_DONE) {
+		rc = db_rc(db, src);
+		json_decref(items);
+	} else {
+		*items_new = items;
+	}
+	sqlite3_reset(st);
+	return rc;
+}

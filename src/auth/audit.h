@@ -1,0 +1,60 @@
+/*
+ * The tamper-evident audit log.  Records are appended inside the caller's
+ * write transaction, so a change and its record commit or vanish together.
+ * Each record carries a keyed BLAKE2b hash over the previous hash and its own
+ * fields; audit_verify walks the chain.
+ */
+#ifndef GR_AUTH_AUDIT_H
+#define GR_AUTH_AUDIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+struct audit_entry {
+	int64_t actor_id;        /* 0 when anonymous or the command line */
+	const char *actor_name;  /* username, attempted username, or cli:<user> */
+	const char *role;        /* role the actor acted in ("" if none) */
+	const char *action;      /* e.g. user.create, session.create, org.read */
+	const char *object_type; /* e.g. user, org, session */
+	const char *object_id;   /* "" when none */
+	int64_t org_id;          /* tree node concerned, 0 when none */
+	const char *result;      /* "ok" or an error code */
+	const char *client_ip;
+	const char *request_id;
+	json_t *detail;          /* borrowed; may be NULL */
+};
+
+/* Append e.  Must run inside a write transaction (db_begin).  RC_OK or an
+ * rc from the database. */
+int audit_append(struct db *db, const struct audit_entry *e);
+
+/* Append e in a transaction of its own. */
+int audit_append_tx(struct db *db, const struct audit_entry *e);
+
+struct audit_check {
+	int64_t records;   /* records checked */
+	int64_t bad_id;    /* first broken record, 0 if intact */
+	const char *why;   /* static text */
+};
+
+/* Walk the whole chain.  Returns RC_OK when it could be read (check
+ * c->bad_id for the verdict). */
+int audit_verify(struct db *db, struct audit_check *c);
+
+struct audit_filter {
+	int64_t actor_id;     /* 0: any */
+	const char *action;   /* NULL: any; a trailing '.' matches a prefix */
+	const char *object_type;
+	const char *object_id;
+	const char *result;
+	int64_t from_ms, to_ms; /* 0: open */
+	int64_t limit, offset;
+};
+
+/* Newest first.  *items_new is an array of records as JSON. */
+int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new,
+	       int64_t *total);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * Role catalogue.  Kept deliberately small and explicit: the table below is
+ * what the security administrator's screen shows and what docs/roles.md
+ * describes.
+ */
+#include "auth/roles.h"
+
+#include <string.h>
+
+#define P(x) (1u << (x))
+#define L(x) (1u << (x))
+#define ANY_LEVEL (L(LEVEL_PROVINCE) | L(LEVEL_CITY) | L(LEVEL_COUNTY) | \
+		   L(LEVEL_TOWN) | L(LEVEL_COMMUNITY) | L(LEVEL_GRID))
+#define COUNTY_UP (L(LEVEL_PROVINCE) | L(LEVEL_CITY) | L(LEVEL_COUNTY))
+
+static const struct role_def roles[ROLE__COUNT] = {
+	[ROLE_SYSADMIN] = {"sysadmin", P(PERM_USER_READ) | P(PERM_USER_MANAGE) | P(PERM_SYSTEM) | P(PERM_ORG_READ), true, 0},
+	[ROLE_SECADMIN] = {"secadmin", P(PERM_USER_READ) | P(PERM_ROLE_GRANT) | P(PERM_ORG_READ), true, 0},
+	[ROLE_AUDITOR] = {"auditor", P(PERM_AUDIT_READ) | P(PERM_ORG_READ), true, 0},
+	[ROLE_COUNTY_OFFICER] = {"county_officer", P(PERM_ORG_READ) | P(PERM_ORG_WRITE) | P(PERM_GRID_ASSIGN), false, COUNTY_UP},
+	[ROLE_DEPARTMENT_OFFICER] = {"department_officer", P(PERM_ORG_READ), false, COUNTY_UP},
+	[ROLE_TOWN_OFFICER] = {"town_officer", P(PERM_ORG_READ) | P(PERM_ORG_WRITE) | P(PERM_GRID_ASSIGN), false, L(LEVEL_TOWN)},
+	[ROLE_COMMUNITY_WORKER] = {"community_worker", P(PERM_ORG_READ) | P(PERM_ORG_WRITE) | P(PERM_GRID_ASSIGN), false, L(LEVEL_COMMUNITY)},
+	[ROLE_GRID_WORKER] = {"grid_worker", P(PERM_ORG_READ), false, L(LEVEL_GRID)},
+	[ROLE_PROPERTY_STAFF] = {"property_staff", P(PERM_ORG_READ), false, L(LEVEL_COMMUNITY)},
+	[ROLE_ORG_STAFF] = {"org_staff", P(PERM_ORG_READ), false, L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
+	[ROLE_VOLUNTEER] = {"volunteer", P(PERM_ORG_READ), false, L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
+	[ROLE_RESIDENT] = {"resident", P(PERM_ORG_READ), false, L(LEVEL_COMMUNITY) | L(LEVEL_GRID)},
+};
+
+static const char *const perm_names[PERM__COUNT] = {
+	[PERM_NONE] = "signed_in",
+	[PERM_ORG_READ] = "org.read",
+	[PERM_ORG_WRITE] = "org.write",
+	[PERM_GRID_ASSIGN] = "grid.assign",
+	[PERM_USER_READ] = "user.read",
+	[PERM_USER_MANAGE] = "user.manage",
+	[PERM_ROLE_GRANT] = "role.grant",
+	[PERM_AUDIT_READ] = "audit.read",
+	[PERM_SYSTEM] = "system",
+};
+
+static const char *const level_names[LEVEL__COUNT] = {
+	"province", "city", "county", "town", "community", "grid",
+};
+
+const struct role_def *role_def(enum role r)
+{
+	return &roles[r];
+}
+
+int role_from_name(const char *name)
+{
+	for (int i = 0; i < ROLE__COUNT; i++)
+		if (strcmp(roles[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const char *perm_name(enum perm p)
+{
+	return perm_names[p];
+}
+
+bool role_has_perm(enum role r, enum perm p)
+{
+	if (p == PERM_NONE)
+		return true;
+	return (roles[r].perms & P(p)) != 0;
+}
+
+const char *level_name(enum level l)
+{
+	return level_names[l];
+}
+
+int level_from_name(const char *name)
+{
+	for (int i = 0; i < LEVEL__COUNT; i++)
+		if (strcmp(level_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int level_from_code(const char *code)
+{
+	switch (strlen(code)) {
+	case 2: return LEVEL_PROVINCE;
+	case 4: return LEVEL_CITY;
+	case 6: return LEVEL_COUNTY;
+	case 9: return LEVEL_TOWN;
+	case 12: return LEVEL_COMMUNITY;
+	case 15: return LEVEL_GRID;
+	default: return -1;
+	}
+}

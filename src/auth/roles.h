@@ -1,0 +1,72 @@
+/*
+ * The fixed catalogue of roles and permissions.  A role is a set of
+ * permissions and the tree levels it may be held at; it is granted to a user
+ * at a node and covers that node's subtree.  Adding a capability adds
+ * permissions here and nowhere else.
+ */
+#ifndef GR_AUTH_ROLES_H
+#define GR_AUTH_ROLES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum perm {
+	PERM_NONE = 0,       /* any signed-in user */
+	PERM_ORG_READ,       /* see tree nodes and grids in scope */
+	PERM_ORG_WRITE,      /* create grids, rename, draw boundaries */
+	PERM_GRID_ASSIGN,    /* post grid workers on grids */
+	PERM_USER_READ,      /* list accounts */
+	PERM_USER_MANAGE,    /* create, disable, reset accounts */
+	PERM_ROLE_GRANT,     /* grant and revoke roles */
+	PERM_AUDIT_READ,     /* read the audit log */
+	PERM_SYSTEM,         /* operational settings */
+	PERM__COUNT
+};
+
+enum role {
+	ROLE_SYSADMIN,
+	ROLE_SECADMIN,
+	ROLE_AUDITOR,
+	ROLE_COUNTY_OFFICER,
+	ROLE_DEPARTMENT_OFFICER,
+	ROLE_TOWN_OFFICER,
+	ROLE_COMMUNITY_WORKER,
+	ROLE_GRID_WORKER,
+	ROLE_PROPERTY_STAFF,
+	ROLE_ORG_STAFF,
+	ROLE_VOLUNTEER,
+	ROLE_RESIDENT,
+	ROLE__COUNT
+};
+
+/* Tree levels as bits, for the levels a role may be held at. */
+enum level {
+	LEVEL_PROVINCE,
+	LEVEL_CITY,
+	LEVEL_COUNTY,
+	LEVEL_TOWN,
+	LEVEL_COMMUNITY,
+	LEVEL_GRID,
+	LEVEL__COUNT
+};
+
+struct role_def {
+	const char *name;
+	uint32_t perms;   /* bit (1 << perm) */
+	bool admin;       /* one of the three administrators: held globally,
+			   * exclusive of every other role */
+	uint32_t levels;  /* bit (1 << level) where it may be held */
+};
+
+const struct role_def *role_def(enum role r);
+/* Role by name, or -1. */
+int role_from_name(const char *name);
+const char *perm_name(enum perm p);
+bool role_has_perm(enum role r, enum perm p);
+
+const char *level_name(enum level l);
+int level_from_name(const char *name);
+/* Level implied by a code's length (2, 4, 6, 9, 12, 15 digits), or -1. */
+int level_from_code(const char *code);
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * Clock with an optional, file-controlled offset for tests.
+ */
+#include "core/clock.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+static const char *offset_path;
+static _Atomic int64_t offset_s;
+static pthread_mutex_t offset_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct timespec offset_mtime;
+
+void clock_use_file(const char *path)
+{
+	offset_path = path;
+}
+
+static void refresh_offset(void)
+{
+	struct stat st;
+	if (offset_path == NULL)
+		return;
+	if (stat(offset_path, &st) != 0) {
+		atomic_store(&offset_s, 0);
+		return;
+	}
+	pthread_mutex_lock(&offset_lock);
+	if (st.st_mtim.tv_sec != offset_mtime.tv_sec ||
+	    st.st_mtim.tv_nsec != offset_mtime.tv_nsec) {
+		FILE *f = fopen(offset_path, "r");
+		long long v = 0;
+		if (f != NULL) {
+			if (fscanf(f, "%lld", &v) != 1)
+				v = 0;
+			fclose(f);
+		}
+		atomic_store(&offset_s, (int64_t)v);
+		offset_mtime = st.st_mtim;
+	}
+	pthread_mutex_unlock(&offset_lock);
+}
+
+int64_t clock_now_ms(void)
+{
+	struct timespec ts;
+	refresh_offset();
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
+	       atomic_load(&offset_s) * 1000;
+}
+
+int64_t clock_now(void)
+{
+	return clock_now_ms() / 1000;
+}
+
+int64_t clock_mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void clock_iso_ms(int64_t ms, char *buf, size_t len)
+{
+	time_t s = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&s, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+void clock_iso(int64_t s, char *buf, size_t len)
+{
+	time_t t = (time_t)s;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec);
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+int clock_parse_iso(const char *s, int64_t *out)
+{
+	int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
+	size_t len = strlen(s);
+	if (len == 10) {
+		if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+			return -1;
+	} else if (len == 20 && s[10] == 'T' && s[19] == 'Z') {
+		if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi,
+			   &se, &n) != 6 || n != 20)
+			return -1;
+	} else {
+		return -1;
+	}
+	if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
+	    d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 59 || h < 0 ||
+	    mi < 0 || se < 0)
+		return -1;
+	struct tm tm = {0};
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	*out = (int64_t)timegm(&tm);
+	return 0;
+}

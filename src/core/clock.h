@@ -1,0 +1,33 @@
+/*
+ * Wall clock for everything that stores or compares times.  Tests and
+ * demonstrations may shift it with a clock file (see clock_use_file), so
+ * deadlines, session expiry and lockouts can be exercised without sleeping.
+ */
+#ifndef GR_CORE_CLOCK_H
+#define GR_CORE_CLOCK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Seconds since the Unix epoch, UTC, including any configured offset. */
+int64_t clock_now(void);
+/* Milliseconds since the epoch, including the offset. */
+int64_t clock_now_ms(void);
+/* Monotonic microseconds for measuring durations (never shifted). */
+int64_t clock_mono_us(void);
+
+/* Read the clock offset, in seconds, from the first line of path whenever
+ * the file's modification time changes.  A missing file means offset 0.
+ * For tests only; documented in DEVELOPERS.md. */
+void clock_use_file(const char *path);
+
+/* Format unix milliseconds as ISO 8601 UTC, e.g. 2026-01-02T03:04:05.678Z.
+ * buf must hold 32 bytes. */
+void clock_iso_ms(int64_t ms, char *buf, size_t len);
+/* Format unix seconds as 2026-01-02T03:04:05Z. */
+void clock_iso(int64_t s, char *buf, size_t len);
+/* Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC) into unix seconds.
+ * Returns 0 on success, -1 on a malformed or impossible date. */
+int clock_parse_iso(const char *s, int64_t *out);
+
+#endif
