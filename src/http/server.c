@@ -328,13 +328,15 @@ static void dispatch(struct req *r)
 	}
 	if (r->who != NULL && check_csrf(r) != RC_OK)
 		goto audit;
-	if (read_inputs(r) != RC_OK)
-		goto audit;
+	/* Permission before inputs: whoever may not use a route learns nothing
+	 * about what it accepts. */
 	if (r->route->perm != PERM_NONE && !principal_can(r->who, r->route->perm)) {
 		req_fail(r, RC_FORBIDDEN, NULL, "your roles do not include %s",
 			 perm_name(r->route->perm));
 		goto audit;
 	}
+	if (read_inputs(r) != RC_OK)
+		goto audit;
 	rc = r->route->handler(r);
 	if (rc != RC_OK && r->rc == RC_OK)
 		req_fail(r, rc, NULL, NULL);
@@ -481,7 +483,7 @@ static void access_log(struct req *r)
 	json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:I}",
 				 "time", ts, "request_id", r->request_id,
 				 "method", r->method,
-				 "route", r->route ? r->route->path : (r->status == 404 ? "unmatched" : "static"),
+				 "route", r->route ? r->route->path : (r->raw != NULL && r->rc == RC_OK ? "static" : "unmatched"),
 				 "status", r->status, "bytes", (json_int_t)r->raw_len,
 				 "us", (json_int_t)(clock_mono_us() - r->start_us));
 	json_object_set_new(line, "user", r->who ? json_integer(r->who->user_id) : json_null());

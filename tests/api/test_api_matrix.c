@@ -1,0 +1,288 @@
+/*
+ * Every route × every role.  The expectations below are written by hand
+ * from the role catalogue in docs/roles.md, independently of the route
+ * table: a role listed for a route must get past the permission check
+ * (any status but 401/403), every other role gets 403 forbidden.  Nodes
+ * outside the caller's subtree answer 404.  The test fails when the server
+ * has a route that is missing here, so a new route cannot ship without
+ * deciding who may use it.
+ */
+#include "api/harness.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	SYSADMIN = 1 << 0, SECADMIN = 1 << 1, AUDITOR = 1 << 2, COUNTY = 1 << 3, DEPT = 1 << 4,
+	TOWN = 1 << 5, COMMUNITY = 1 << 6, GRID = 1 << 7, PROPERTY = 1 << 8, ORGSTAFF = 1 << 9,
+	VOLUNTEER = 1 << 10, RESIDENT = 1 << 11,
+	ALL = (1 << 12) - 1,
+	PUBLIC = 1 << 12, /* also anonymous */
+	ORG_WRITERS = COUNTY | TOWN | COMMUNITY,
+};
+
+static const struct {
+	const char *role, *user, *org;
+} roles[12] = {
+	{"sysadmin", "sysadmin", NULL},
+	{"secadmin", "secadmin", NULL},
+	{"auditor", "auditor", NULL},
+	{"county_officer", "m_county", ZHUJI},
+	{"department_officer", "m_dept", ZHUJI},
+	{"town_officer", "m_town", "330681109"},
+	{"community_worker", "m_comm", "330681109290"},
+	{"grid_worker", "m_grid", "330681109290001"},
+	{"property_staff", "m_prop", "330681109290"},
+	{"org_staff", "m_org", "330681109"},
+	{"volunteer", "m_vol", "330681109290"},
+	{"resident", "m_res", "330681109290001"},
+};
+
+/* Placeholders in paths and bodies: {U} target account, {G} grid id,
+ * {GC} grid code, {W} grid worker account, {GR} a grant of {U}, {C}
+ * community id, {N} a counter for unique names. */
+static const struct expect {
+	const char *method, *path, *body;
+	unsigned allowed;
+	bool node_scoped; /* path names a node: outside the scope gives 404 */
+} table[] = {
+	{"GET", "/healthz", NULL, PUBLIC | ALL, false},
+	{"GET", "/metrics", NULL, PUBLIC | ALL, false},
+	{"GET", "/api/v1/openapi.json", NULL, PUBLIC | ALL, false},
+	{"GET", "/api/v1/public/grids/{GC}", NULL, PUBLIC | ALL, false},
+	{"POST", "/api/v1/session", "{\"username\":\"m_vol\",\"password\":\"" TEST_PASSWORD "\"}", PUBLIC | ALL, false},
+	{"GET", "/api/v1/roles", NULL, ALL, false},
+	{"GET", "/api/v1/me", NULL, ALL, false},
+	{"POST", "/api/v1/me/password", "{\"current_password\":\"wrong-one-here\",\"new_password\":\"Another-pass-1\"}", ALL, false},
+	{"GET", "/api/v1/users", NULL, SYSADMIN | SECADMIN, false},
+	{"POST", "/api/v1/users", "{\"username\":\"made{N}\",\"display_name\":\"m\",\"password\":\"Long-enough-pw\"}", SYSADMIN, false},
+	{"GET", "/api/v1/users/{U}", NULL, SYSADMIN | SECADMIN, false},
+	{"PATCH", "/api/v1/users/{U}", "{\"display_name\":\"renamed\"}", SYSADMIN, false},
+	{"POST", "/api/v1/users/{U}/password", "{\"password\":\"Long-enough-pw\"}", SYSADMIN, false},
+	{"POST", "/api/v1/users/{U}/unlock", NULL, SYSADMIN, false},
+	{"GET", "/api/v1/users/{U}/roles", NULL, SYSADMIN | SECADMIN, false},
+	{"POST", "/api/v1/users/{U}/roles", "{\"role\":\"volunteer\",\"org_id\":{C}}", SECADMIN, false},
+	{"DELETE", "/api/v1/users/{U}/roles/{GR}", NULL, SECADMIN, false},
+	{"GET", "/api/v1/audit", NULL, AUDITOR, false},
+	{"GET", "/api/v1/audit/verify", NULL, AUDITOR, false},
+	{"GET", "/api/v1/orgs", NULL, ALL, false},
+	{"POST", "/api/v1/orgs", "{\"parent_id\":{C},\"name\":\"grid {N}\",\"level\":\"grid\"}", ORG_WRITERS, false},
+	{"GET", "/api/v1/orgs/{G}", NULL, ALL, true},
+	{"PATCH", "/api/v1/orgs/{G}", "{\"supervision_phone\":\"0575-87001111\"}", ORG_WRITERS, true},
+	{"GET", "/api/v1/orgs/{G}/children", NULL, ALL, true},
+	{"GET", "/api/v1/orgs/{G}/children/boundaries", NULL, ALL, true},
+	{"GET", "/api/v1/orgs/{G}/boundary", NULL, ALL, true},
+	{"PUT", "/api/v1/orgs/{G}/boundary", "{\"type\":\"Polygon\",\"coordinates\":[[[120.1,29.6],[120.2,29.6],[120.2,29.7],[120.1,29.6]]]}", ORG_WRITERS, true},
+	{"GET", "/api/v1/orgs/{G}/grid-workers", NULL, ALL, true},
+	{"GET", "/api/v1/orgs/{G}/grid-worker-candidates", NULL, ORG_WRITERS, true},
+	{"POST", "/api/v1/orgs/{G}/grid-workers", "{\"user_id\":{W},\"phone\":\"13800000009\"}", ORG_WRITERS, true},
+	{"DELETE", "/api/v1/orgs/{G}/grid-workers/{W}", NULL, ORG_WRITERS, true},
+	/* Last: signs each role out. */
+	{"DELETE", "/api/v1/session", NULL, ALL, false},
+};
+#define NTABLE (sizeof(table) / sizeof(table[0]))
+
+static struct server S;
+static char *tokens[12];
+static char U[24], G[24], GC[24], W[24], GR[24], C[24];
+static int counter;
+
+static void subst(char *out, size_t len, const char *in)
+{
+	static const char *keys[] = {"{U}", "{G}", "{GC}", "{W}", "{GR}", "{C}", "{N}"};
+	char n[16];
+	snprintf(n, sizeof(n), "%d", ++counter);
+	const char *vals[] = {U, G, GC, W, GR, C, n};
+	size_t o = 0;
+	while (*in && o + 32 < len) {
+		bool done = false;
+		for (size_t k = 0; k < 7 && !done; k++) {
+			size_t kl = strlen(keys[k]);
+			if (strncmp(in, keys[k], kl) == 0) {
+				o += (size_t)snprintf(out + o, len - o, "%s", vals[k]);
+				in += kl;
+				done = true;
+			}
+		}
+		if (!done)
+			out[o++] = *in++;
+	}
+	out[o] = '\0';
+}
+
+static struct resp *send_req(const struct expect *e, const char *token)
+{
+	char path[256], body[512];
+	subst(path, sizeof(path), e->path);
+	if (e->body == NULL)
+		return call(&S, e->method, path, token, NULL);
+	subst(body, sizeof(body), e->body);
+	return call(&S, e->method, path, token, "%s", body);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	srv_init(&S, true);
+	srv_start(&S, NULL);
+	for (int i = 3; i < 12; i++)
+		if (strcmp(roles[i].role, "grid_worker") != 0 && strcmp(roles[i].role, "resident") != 0)
+			mkuser(&S, roles[i].user, roles[i].role, roles[i].org);
+	/* The grid everybody's scope contains, and its worker and resident. */
+	char *t = login(&S, "m_comm", TEST_PASSWORD);
+	int64_t c = org_id(&S, t, "330681109290");
+	snprintf(C, sizeof(C), "%lld", (long long)c);
+	struct resp *r = call(&S, "POST", "/api/v1/orgs", t,
+			      "{\"parent_id\":%lld,\"name\":\"矩阵网格\",\"level\":\"grid\"}", (long long)c);
+	assert_status(r, 201);
+	snprintf(G, sizeof(G), "%lld", (long long)jint(r->json, "id"));
+	snprintf(GC, sizeof(GC), "%s", jstr(r->json, "code"));
+	assert_string_equal(GC, "330681109290001");
+	resp_free(r);
+	free(t);
+	int64_t w = mkuser(&S, "m_grid", "grid_worker", GC);
+	snprintf(W, sizeof(W), "%lld", (long long)w);
+	mkuser(&S, "m_res", "resident", GC);
+	int64_t u = mkuser(&S, "target", "volunteer", "330681109");
+	snprintf(U, sizeof(U), "%lld", (long long)u);
+	for (int i = 0; i < 12; i++)
+		tokens[i] = login(&S, roles[i].user, TEST_PASSWORD);
+	r = call(&S, "GET", "/api/v1/users?q=target", tokens[0], NULL);
+	snprintf(GR, sizeof(GR), "%lld", (long long)jint(r->json, "items.0.roles.0.id"));
+	resp_free(r);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 12; i++)
+		free(tokens[i]);
+	srv_cleanup(&S);
+	return 0;
+}
+
+static void test_every_route_is_in_the_table(void **state)
+{
+	(void)state;
+	struct resp *r = call(&S, "GET", "/api/v1/openapi.json", NULL, NULL);
+	assert_status(r, 200);
+	const char *path;
+	json_t *item;
+	int missing = 0, ops = 0;
+	json_object_foreach(jget(r->json, "paths"), path, item) {
+		const char *m;
+		json_t *op;
+		json_object_foreach(item, m, op) {
+			char upper[16];
+			size_t i = 0;
+			for (; m[i] && i < 15; i++)
+				upper[i] = (char)(m[i] - 32);
+			upper[i] = '\0';
+			/* Compare with placeholders normalised: {anything} ~ {X}. */
+			bool found = false;
+			for (size_t k = 0; k < NTABLE && !found; k++) {
+				if (strcmp(table[k].method, upper) != 0)
+					continue;
+				const char *a = table[k].path, *b = path;
+				while (*a && *b) {
+					if (*a == '{' && *b == '{') {
+						a = strchr(a, '}') + 1;
+						b = strchr(b, '}') + 1;
+						continue;
+					}
+					if (*a != *b)
+						break;
+					a++, b++;
+				}
+				found = *a == '\0' && *b == '\0';
+			}
+			ops++;
+			if (!found) {
+				print_error("route %s %s has no expectation in test_api_matrix.c\n", upper, path);
+				missing++;
+			}
+		}
+	}
+	resp_free(r);
+	assert_int_equal(missing, 0);
+	assert_int_equal(ops, (int)NTABLE);
+}
+
+static void test_every_route_for_every_role(void **state)
+{
+	(void)state;
+	int wrong = 0;
+	for (size_t k = 0; k < NTABLE; k++) {
+		const struct expect *e = &table[k];
+		if (e->allowed & PUBLIC) {
+			struct resp *r = send_req(e, NULL);
+			if (r->status == 401 || r->status == 403) {
+				print_error("%s %s anonymous: %ld\n", e->method, e->path, r->status);
+				wrong++;
+			}
+			resp_free(r);
+		}
+		for (int i = 0; i < 12; i++) {
+			struct resp *r = send_req(e, tokens[i]);
+			bool allowed = (e->allowed & (1u << i)) != 0;
+			bool ok = allowed ? (r->status != 401 && r->status != 403 && r->status != 0)
+					  : (r->status == 403 && strcmp(err_code(r), "forbidden") == 0);
+			if (!ok) {
+				print_error("%s %s as %s: expected %s, got %ld %.200s\n", e->method, e->path,
+					    roles[i].role, allowed ? "allowed" : "403", r->status, r->body);
+				wrong++;
+			}
+			resp_free(r);
+		}
+	}
+	assert_int_equal(wrong, 0);
+}
+
+static void test_nodes_outside_scope_answer_404(void **state)
+{
+	(void)state;
+	/* The same roles held in another town (暨阳街道) cannot see the grid. */
+	mkuser(&S, "far_town", "town_officer", "330681001");
+	mkuser(&S, "far_comm", "community_worker", "330681001001");
+	mkuser(&S, "far_vol", "volunteer", "330681001001");
+	const char *far[] = {"far_town", "far_comm", "far_vol"};
+	int wrong = 0;
+	for (size_t f = 0; f < 3; f++) {
+		char *tok = login(&S, far[f], TEST_PASSWORD);
+		for (size_t k = 0; k < NTABLE; k++) {
+			if (!table[k].node_scoped)
+				continue;
+			struct resp *r = send_req(&table[k], tok);
+			/* A role without the permission is refused before the node
+			 * is looked at; with it, the node does not exist for them. */
+			bool has_perm = strcmp(far[f], "far_vol") != 0 || strcmp(table[k].method, "GET") == 0;
+			if (strstr(table[k].path, "candidates") && strcmp(far[f], "far_vol") == 0)
+				has_perm = false;
+			long want = has_perm ? 404 : 403;
+			if (r->status != want) {
+				print_error("%s %s as %s: expected %ld, got %ld\n", table[k].method,
+					    table[k].path, far[f], want, r->status);
+				wrong++;
+			}
+			resp_free(r);
+		}
+		free(tok);
+	}
+	assert_int_equal(wrong, 0);
+}
+
+int main(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_route_is_in_the_table),
+		cmocka_unit_test(test_nodes_outside_scope_answer_404),
+		cmocka_unit_test(test_every_route_for_every_role),
+	};
+	int rc = cmocka_run_group_tests_name("api_matrix", tests, setup, teardown);
+	curl_global_cleanup();
+	return rc;
+}
