@@ -66,9 +66,13 @@ $(BUILD)/cflags.txt: FORCE
 	@echo '$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL)' | cmp -s - $@ || echo '$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL)' > $@
 FORCE:
 
+# Quiet by default; make V=1 shows the commands.
+Q := $(if $(V),,@)
+
 $(BUILD)/obj/%.o: %.c $(BUILD)/cflags.txt | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
 $(BUILD)/gen/assets.S: $(WEB) $(VENDOR) scripts/embed src/http/openapi_schemas.json Makefile
 	@mkdir -p $(@D)
@@ -79,26 +83,29 @@ $(BUILD)/gen/migrations.S: $(MIGRATIONS) scripts/embed Makefile
 	@scripts/embed $@ embedded_migrations $(foreach f,$(MIGRATIONS),$(notdir $(f))=$(f))
 # .incbin reads the files at assembly time, so the objects depend on them too.
 $(BUILD)/gen/assets.o: $(BUILD)/gen/assets.S $(WEB) src/http/openapi_schemas.json
-	$(CC) -c $< -o $@
+	$(Q)$(CC) -c $< -o $@
 $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.S $(MIGRATIONS)
-	$(CC) -c $< -o $@
+	$(Q)$(CC) -c $< -o $@
 
 GEN_OBJ := $(BUILD)/gen/assets.o $(BUILD)/gen/migrations.o
 
 $(BUILD)/libgrassroots.a: $(OBJ) $(GEN_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/grassroots: $(BUILD)/obj/src/main.o $(BUILD)/libgrassroots.a
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libgrassroots.a $(BUILD)/cflags.txt
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Itests $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libgrassroots.a $(LIBS) $(TEST_LIBS)
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests $(LDFLAGS_ALL) -o $@ $< $(BUILD)/libgrassroots.a $(LIBS) $(TEST_LIBS)
 
 $(BUILD)/tests/api/%: tests/api/%.c $(API_HARNESS) tests/api/harness.h $(BUILD)/cflags.txt | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) -Itests $(LDFLAGS_ALL) -o $@ $< $(API_HARNESS) $(LIBS) $(TEST_LIBS)
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS_ALL) -Itests $(LDFLAGS_ALL) -o $@ $< $(API_HARNESS) $(LIBS) $(TEST_LIBS)
 
 lint:
 	@scripts/lint

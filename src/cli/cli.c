@@ -236,3 +236,36 @@ int cli_create_account(struct db *db, const char *username, const char *display_
 	sodium_memzero(pw, sizeof(pw));
 	return rc;
 }
+
+static int char_columns(uint32_t cp)
+{
+	if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+	    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+	    (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000)
+		return 2;
+	return 1;
+}
+
+void cli_print_padded(const char *s, int width)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int cols = 0;
+	while (*p) {
+		uint32_t cp = *p;
+		int len = 1;
+		if (cp >= 0xF0)
+			cp &= 0x07, len = 4;
+		else if (cp >= 0xE0)
+			cp &= 0x0F, len = 3;
+		else if (cp >= 0xC0)
+			cp &= 0x1F, len = 2;
+		for (int i = 1; i < len && p[i]; i++)
+			cp = (cp << 6) | (p[i] & 0x3F);
+		cols += char_columns(cp);
+		p += len;
+	}
+	fputs(s, stdout);
+	for (; cols < width; cols++)
+		putchar(' ');
+}

@@ -46,4 +46,8 @@ int cli_create_account(struct db *db, const char *username, const char *display_
 		       const char *password, const char *role, const char *org_code,
 		       char *out_password, size_t out_len);
 
+/* Print s padded with spaces to width terminal columns (CJK characters
+ * take two). */
+void cli_print_padded(const char *s, int width);
+
 #endif

@@ -29,7 +29,7 @@ static const struct option_row rows[] = {
 	{"threads", K_INT, O(threads), 0, 256, "worker threads (0: one per core)"},
 	{"max-connections", K_INT, O(max_connections), 1, 100000, "open connections at most (default 1024)"},
 	{"connection-timeout", K_INT, O(connection_timeout_s), 1, 3600, "seconds an idle connection is kept (default 30)"},
-	{"connection-memory", K_INT, O(connection_memory_kib), 16, 65536, "KiB of buffer per connection (default 128)"},
+	{"connection-memory", K_INT, O(connection_memory_kib), 16, 65536, "KiB of buffer per connection for headers and body chunks (default 32)"},
 	{"body-limit", K_INT, O(body_limit_kib), 1, 1048576, "KiB a JSON request body may have (default 1024)"},
 	{"session-idle", K_INT, O(session_idle_s), 60, 86400 * 30, "seconds of inactivity that end a session (default 1800)"},
 	{"session-absolute", K_INT, O(session_absolute_s), 60, 86400 * 90, "seconds a session lives at most (default 43200)"},
@@ -50,7 +50,7 @@ void config_defaults(struct config *c)
 	c->listen = "127.0.0.1:8080";
 	c->max_connections = 1024;
 	c->connection_timeout_s = 30;
-	c->connection_memory_kib = 128;
+	c->connection_memory_kib = 32;
 	c->body_limit_kib = 1024;
 	c->session_idle_s = 1800;
 	c->session_absolute_s = 43200;

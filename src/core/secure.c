@@ -92,7 +92,8 @@ static int key_create(const char *path)
 	char hex[SEC_KEY_BYTES * 2 + 2];
 	randombytes_buf(key, sizeof(key));
 	sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
-	strcat(hex, "\n");
+	hex[SEC_KEY_BYTES * 2] = '\n';
+	hex[SEC_KEY_BYTES * 2 + 1] = '\0';
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	if (fd < 0) {
 		log_error("cannot create key file %s: %s", path, strerror(errno));

@@ -101,7 +101,8 @@ int db_open(const struct db_options *o, struct db **out)
 	int rc = db_exec_static(db, "PRAGMA journal_mode=WAL;"
 				    "PRAGMA foreign_keys=ON;"
 				    "PRAGMA temp_store=MEMORY;"
-				    "PRAGMA cache_size=-16384;");
+				    "PRAGMA cache_size=-16384;"
+				    "PRAGMA mmap_size=268435456;");
 	if (rc == RC_OK)
 		rc = db_exec_static(db, o->synchronous_normal
 						? "PRAGMA synchronous=NORMAL;"

@@ -186,8 +186,9 @@ int demo_build(struct db *db, const char *dir, const char *password)
 					a->org_code, pw, sizeof(pw));
 		if (rc != RC_OK)
 			return rc;
-		printf("%-12s %-20s %-12s %-16s %s\n", a->username, a->role, a->display_name,
-		       a->org_code ? a->org_code : "(whole system)", pw);
+		printf("%-12s %-20s ", a->username, a->role);
+		cli_print_padded(a->display_name, 12);
+		printf(" %-16s %s\n", a->org_code ? a->org_code : "(whole system)", pw);
 	}
 
 	/* Post the demo grid worker on their grid with a public phone. */

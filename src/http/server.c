@@ -50,7 +50,7 @@ static void client_address(struct req *r, struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	strcpy(r->client_ip, "unknown");
+	snprintf(r->client_ip, sizeof(r->client_ip), "unknown");
 	if (ci != NULL && ci->client_addr != NULL) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
@@ -320,11 +320,11 @@ static void dispatch(struct req *r)
 	rc = authenticate(r);
 	if (rc != RC_OK) {
 		req_fail(r, rc, NULL, rc == RC_UNAUTHENTICATED ? "the token is not valid or has expired" : NULL);
-		goto done;
+		goto audit;
 	}
 	if (r->who == NULL && !(r->route->flags & ROUTE_PUBLIC)) {
 		req_fail(r, RC_UNAUTHENTICATED, NULL, NULL);
-		goto done;
+		goto audit;
 	}
 	if (r->who != NULL && check_csrf(r) != RC_OK)
 		goto audit;
@@ -343,6 +343,8 @@ static void dispatch(struct req *r)
 audit:
 	if (r->db != NULL)
 		db_release(r->db);
+	/* Every state-changing request leaves a record: handlers write theirs
+	 * with the change; refusals and failures are recorded here. */
 	if (!safe_method(r->method) && !(r->route->flags & ROUTE_NO_AUDIT) && !r->audited) {
 		if (r->rc == RC_OK)
 			log_warn("route %s %s changed state without an audit record",
@@ -350,10 +352,9 @@ audit:
 		if (r->db == NULL)
 			r->db = db_thread();
 		audit_failure(r);
+		if (r->db != NULL)
+			db_release(r->db);
 	}
-done:
-	if (r->db != NULL)
-		db_release(r->db);
 }
 
 /* ---------- responses ---------- */

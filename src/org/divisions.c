@@ -189,7 +189,7 @@ static int import_file(struct db *db, const char *dir, const struct level_file *
 		}
 		if (!in_subtree(code, root))
 			continue;
-		if (strcmp(code, root) == 0)
+		if (strcmp(code, root) == 0 || root[0] == '\0')
 			*root_seen = true;
 		else if (!*root_seen) {
 			rc = fail(err, errlen, path, c.line, "a row below the root comes before the root's own row");
@@ -197,7 +197,8 @@ static int import_file(struct db *db, const char *dir, const struct level_file *
 		}
 		/* The root's own parent may be absent (it then becomes a tree
 		 * root); every row below the root must find its parent. */
-		rc = upsert(db, lf, code, name, parent, strcmp(code, root) != 0, s, now);
+		rc = upsert(db, lf, code, name, parent, parent != NULL && strcmp(code, root) != 0, s,
+			    now);
 		if (rc == RC_CONFLICT) {
 			rc = fail(err, errlen, path, c.line, "the code exists at another level");
 			goto out;
@@ -229,11 +230,14 @@ int divisions_import(struct db *db, const char *dir, const char *root,
 {
 	memset(stats, 0, sizeof(*stats));
 	err[0] = '\0';
+	bool everything = strcmp(root, "all") == 0;
 	int lv = str_is_digits(root) ? level_from_code(root) : -1;
-	if (lv < 0 || lv == LEVEL_GRID) {
-		snprintf(err, errlen, "--root must be a division code of 2, 4, 6, 9 or 12 digits");
+	if (!everything && (lv < 0 || lv == LEVEL_GRID)) {
+		snprintf(err, errlen, "--root must be a division code of 2, 4, 6, 9 or 12 digits, or all");
 		return RC_VALIDATION_FAILED;
 	}
+	if (everything)
+		root = ""; /* every code starts with the empty prefix */
 	int rc = db_begin(db);
 	if (rc != RC_OK) {
 		snprintf(err, errlen, "the database is busy");
@@ -243,7 +247,7 @@ int divisions_import(struct db *db, const char *dir, const char *root,
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]) && rc == RC_OK; i++) {
 		rc = import_file(db, dir, &files[i], root, &root_seen, stats, (int64_t)i, err,
 				 errlen, progress);
-		if (rc == RC_OK && files[i].code_len == strlen(root) && !root_seen) {
+		if (rc == RC_OK && !everything && files[i].code_len == strlen(root) && !root_seen) {
 			char path[4096];
 			snprintf(path, sizeof(path), "%s/%s", dir, files[i].file);
 			rc = fail(err, errlen, path, 0, "the root code is not in this file");

@@ -19,7 +19,8 @@ struct divisions_stats {
 	int64_t by_level[5]; /* province, city, county, town, community */
 };
 
-/* Import the subtree of root (a 2-, 4-, 6-, 9- or 12-digit code) from dir in
+/* Import the subtree of root (a 2-, 4-, 6-, 9- or 12-digit code, or "all"
+ * for the whole country) from dir in
  * one transaction: all rows or none.  Idempotent: rows already present with
  * the same name and parent are left alone.  On a bad file or row returns an
  * rc and writes "FILE:LINE: reason" into err.  progress, when set, is called

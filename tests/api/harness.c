@@ -54,12 +54,12 @@ static int vrun(char **out, const char *cmd)
 
 int sh(char **out, const char *fmt, ...)
 {
-	char cmd[8192];
+	char body[8000], cmd[8192];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd) - 8, fmt, ap);
+	vsnprintf(body, sizeof(body), fmt, ap);
 	va_end(ap);
-	strcat(cmd, " 2>&1");
+	snprintf(cmd, sizeof(cmd), "%s 2>&1", body);
 	return vrun(out, cmd);
 }
 

@@ -24,7 +24,7 @@ struct server {
 	int port;
 	char base[64];
 	char dir[128];
-	char db[192];
+	char db[256];
 	char clock[192];
 	char log[192];
 	char err[192];
