@@ -118,6 +118,7 @@ static const char usage_serve_head[] =
 static int cmd_serve(int argc, char **argv)
 {
 	struct config cfg;
+	int status = 2;
 	config_defaults(&cfg);
 	if (wants_help(argc, argv, 2)) {
 		fputs(usage_serve_head, stdout);
@@ -132,13 +133,13 @@ static int cmd_serve(int argc, char **argv)
 		else if (strncmp(argv[i], "--config=", 9) == 0)
 			file = argv[i] + 9;
 		if (file && config_load_file(&cfg, file) != 0)
-			return 2;
+			goto out;
 	}
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		if (strncmp(a, "--", 2) != 0) {
 			fprintf(stderr, "unexpected argument '%s'\n", a);
-			return 2;
+			goto out;
 		}
 		char name[64];
 		const char *eq = strchr(a + 2, '=');
@@ -154,22 +155,24 @@ static int cmd_serve(int argc, char **argv)
 			value = argv[++i];
 		else {
 			fprintf(stderr, "--%s needs a value\n", name);
-			return 2;
+			goto out;
 		}
 		if (strcmp(name, "config") == 0)
 			continue;
 		if (config_set(&cfg, name, value) != 0)
-			return 2;
+			goto out;
 	}
 	if (cfg.db_path == NULL) {
 		fprintf(stderr, "--db FILE is required\n");
-		return 2;
+		goto out;
 	}
 	if (cfg.clock_file != NULL)
 		clock_use_file(cfg.clock_file);
 	struct db *db = cli_open(cfg.db_path, cfg.key_file, false);
-	if (db == NULL)
-		return 1;
+	if (db == NULL) {
+		status = 1;
+		goto out;
+	}
 	session_purge(db, cfg.session_idle_s, cfg.session_absolute_s);
 	db_close(db);
 	struct db_options opt = {
@@ -178,7 +181,10 @@ static int cmd_serve(int argc, char **argv)
 		.busy_timeout_ms = cfg.busy_timeout_ms,
 	};
 	db_pool_configure(&opt);
-	return server_run(&cfg);
+	status = server_run(&cfg);
+out:
+	config_free(&cfg);
+	return status;
 }
 
 /* ---------- import ---------- */

@@ -129,7 +129,7 @@ int api_users_update(struct req *r)
 		json_object_set_new(detail, "disabled", json_boolean(off));
 	}
 	if (rc == RC_OK)
-		rc = req_audit(r, NULL, "user", id_str(r, id), 0, detail);
+		rc = req_audit(r, NULL, "user", id_str(r, id), 0, json_incref(detail));
 	json_decref(detail);
 	rc = req_tx_end(r, rc);
 	if (rc != RC_OK)

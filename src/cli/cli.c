@@ -65,7 +65,7 @@ int cli_parse(int argc, char **argv, int start, const char *const *allowed,
 			fprintf(stderr, "--%s needs a value\n", name);
 			return -1;
 		}
-		o->name[o->n] = strdup(name);
+		snprintf(o->name[o->n], sizeof(o->name[o->n]), "%s", name);
 		o->value[o->n] = value;
 		o->n++;
 	}
@@ -85,16 +85,12 @@ bool cli_flag(const struct cli_opts *o, const char *name)
 	return cli_get(o, name) != NULL;
 }
 
-const char *cli_key_path(const char *db_path, const char *key_file)
+const char *cli_key_path(const char *db_path, const char *key_file, char *buf, size_t len)
 {
 	if (key_file != NULL)
 		return key_file;
-	size_t n = strlen(db_path) + 5;
-	char *p = malloc(n);
-	if (p == NULL)
-		abort();
-	snprintf(p, n, "%s.key", db_path);
-	return p;
+	snprintf(buf, len, "%s.key", db_path);
+	return buf;
 }
 
 struct db *cli_open(const char *db_path, const char *key_file, bool create)
@@ -108,7 +104,8 @@ struct db *cli_open(const char *db_path, const char *key_file, bool create)
 			db_path, db_path);
 		return NULL;
 	}
-	if (sec_key_load(cli_key_path(db_path, key_file), create) != 0)
+	char kbuf[4200];
+	if (sec_key_load(cli_key_path(db_path, key_file, kbuf, sizeof(kbuf)), create) != 0)
 		return NULL;
 	struct db_options opt = {.path = db_path, .busy_timeout_ms = 10000, .create = create};
 	struct db *db = NULL;

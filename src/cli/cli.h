@@ -15,8 +15,8 @@
 
 struct cli_opts {
 	int n;
-	const char *name[CLI_MAX_OPTS];
-	const char *value[CLI_MAX_OPTS];
+	char name[CLI_MAX_OPTS][64];
+	const char *value[CLI_MAX_OPTS]; /* point into argv */
 };
 
 /* Parse --name value / --name=value pairs from argv[start..].  Names not in
@@ -30,8 +30,8 @@ bool cli_flag(const struct cli_opts *o, const char *name);
 /* Open (and with create, make) the database and its key file, and bring the
  * schema up to date.  Prints errors; returns NULL on failure. */
 struct db *cli_open(const char *db_path, const char *key_file, bool create);
-/* Default key file for a database: <db>.key */
-const char *cli_key_path(const char *db_path, const char *key_file);
+/* The key file: key_file when given, else <db>.key written into buf. */
+const char *cli_key_path(const char *db_path, const char *key_file, char *buf, size_t len);
 
 /* First line of path without its line end, in buf.  Returns 0 or -1. */
 int cli_read_password(const char *path, char *buf, size_t len);

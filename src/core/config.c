@@ -69,10 +69,7 @@ int config_set(struct config *c, const char *name, const char *value)
 			continue;
 		char *field = (char *)c + r->offset;
 		if (r->kind == K_STR) {
-			char *dup = strdup(value);
-			if (dup == NULL)
-				return -1;
-			*(const char **)(void *)field = dup;
+			*(const char **)(void *)field = value;
 			return 0;
 		}
 		if (r->kind == K_BOOL) {
@@ -137,7 +134,18 @@ int config_load_file(struct config *c, const char *path)
 		while (vl > 0 && (v[vl - 1] == '\n' || v[vl - 1] == '\r' ||
 				  v[vl - 1] == ' ' || v[vl - 1] == '\t'))
 			v[--vl] = '\0';
-		if (config_set(c, p, v) != 0) {
+		if (c->nowned == (int)(sizeof(c->owned) / sizeof(c->owned[0]))) {
+			fprintf(stderr, "%s:%d: too many settings\n", path, lineno);
+			rc = -1;
+			break;
+		}
+		char *copy = strdup(v);
+		if (copy == NULL) {
+			rc = -1;
+			break;
+		}
+		c->owned[c->nowned++] = copy;
+		if (config_set(c, p, copy) != 0) {
 			fprintf(stderr, "%s:%d: bad setting\n", path, lineno);
 			rc = -1;
 			break;
@@ -145,6 +153,13 @@ int config_load_file(struct config *c, const char *path)
 	}
 	fclose(f);
 	return rc;
+}
+
+void config_free(struct config *c)
+{
+	for (int i = 0; i < c->nowned; i++)
+		free(c->owned[i]);
+	c->nowned = 0;
 }
 
 const char *config_usage(void)

@@ -28,15 +28,20 @@ struct config {
 	const char *public_origin;    /* e.g. https://grid.example.gov.cn */
 	const char *access_log;       /* "-" stderr (default), "off", or a file */
 	const char *clock_file;       /* tests only */
+	char *owned[32];              /* strings copied from a config file */
+	int nowned;
 };
 
 /* Fill c with defaults. */
 void config_defaults(struct config *c);
-/* Set option name (without leading dashes) to value.  Returns 0, or -1 with
- * a message on stderr for an unknown option or a bad value. */
+/* Set option name (without leading dashes) to value, which must outlive c
+ * for string options.  Returns 0, or -1 with a message on stderr for an
+ * unknown option or a bad value. */
 int config_set(struct config *c, const char *name, const char *value);
 /* Read key = value lines from path ('#' comments).  Returns 0 or -1. */
 int config_load_file(struct config *c, const char *path);
+/* Free the strings config_load_file copied. */
+void config_free(struct config *c);
 /* Usage text for the server options. */
 const char *config_usage(void);
 

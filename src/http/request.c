@@ -115,7 +115,7 @@ json_t *page_json(json_t *items_new, int64_t total, struct page p)
 }
 
 int req_audit(struct req *r, const char *action, const char *object_type,
-	      const char *object_id, int64_t org_id, json_t *detail)
+	      const char *object_id, int64_t org_id, json_t *detail_new)
 {
 	struct audit_entry e = {
 		.actor_id = r->who ? r->who->user_id : 0,
@@ -129,9 +129,10 @@ int req_audit(struct req *r, const char *action, const char *object_type,
 		.result = "ok",
 		.client_ip = r->client_ip,
 		.request_id = r->request_id,
-		.detail = detail,
+		.detail = detail_new,
 	};
 	int rc = audit_append(r->db, &e);
+	json_decref(detail_new);
 	if (rc == RC_OK)
 		r->audited = true;
 	return rc;

@@ -100,9 +100,9 @@ json_t *page_json(json_t *items_new, int64_t total, struct page p);
 
 /* Append an audit record for this request inside the caller's transaction,
  * attributed to the signed-in user, with the route's action unless action
- * is given. */
+ * is given.  Takes ownership of detail_new (may be NULL). */
 int req_audit(struct req *r, const char *action, const char *object_type,
-	      const char *object_id, int64_t org_id, json_t *detail);
+	      const char *object_id, int64_t org_id, json_t *detail_new);
 
 /* Open the write transaction of a handler. */
 int req_tx_begin(struct req *r);

@@ -179,7 +179,7 @@ int api_orgs_update(struct req *r)
 		return rc;
 	rc = org_update(r->db, n.id, in_str(r, "name"), in_str(r, "supervision_phone"));
 	if (rc == RC_OK)
-		rc = req_audit(r, NULL, "org", id_str(r, n.id), n.id, r->in);
+		rc = req_audit(r, NULL, "org", id_str(r, n.id), n.id, json_incref(r->in));
 	rc = req_tx_end(r, rc);
 	if (rc != RC_OK)
 		return rc;

@@ -175,9 +175,14 @@ void srv_kill(struct server *s)
 
 void srv_cleanup(struct server *s)
 {
-	srv_kill(s);
-	if (s->dir[0] != '\0' && getenv("KEEP_TEST_DIRS") == NULL)
+	/* A clean stop, so a sanitizer build reports leaks and bad exits. */
+	int status = srv_stop(s);
+	if (status != 0)
+		print_error("the server exited with status %d (see %s)\n", status, s->err);
+	if (s->dir[0] != '\0' && getenv("KEEP_TEST_DIRS") == NULL && status == 0)
 		sh(NULL, "rm -rf '%s'", s->dir);
+	if (status != 0)
+		fail();
 }
 
 void srv_clock(struct server *s, long offset)

@@ -41,7 +41,8 @@ void srv_start(struct server *s, const char *const *extra);
 int srv_stop(struct server *s);
 /* SIGKILL and wait. */
 void srv_kill(struct server *s);
-/* Remove the temporary directory. */
+/* Stop the server if it runs (failing the test when it does not exit 0)
+ * and remove the temporary directory (kept on failure). */
 void srv_cleanup(struct server *s);
 /* Shift the server's clock by offset seconds from now on. */
 void srv_clock(struct server *s, long offset);
