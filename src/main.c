@@ -542,14 +542,17 @@ static int cmd_user(int argc, char **argv)
 /* ---------- audit ---------- */
 
 static const char usage_audit[] =
-	"usage: grassroots audit verify --db FILE [--key-file FILE]\n"
+	"usage: grassroots audit verify --db FILE [--key-file FILE] [--head ID:HASH]\n"
 	"\n"
 	"Walks the hash chain of the audit log.  Exits 0 when it is intact; otherwise\n"
-	"exits 1 naming the first record that was edited, deleted or moved.\n";
+	"exits 1 naming the first record that was edited, deleted or moved.  It prints\n"
+	"the head (newest record and its hash): note it somewhere else (a daily mail,\n"
+	"the backup log) and pass it back with --head to also detect the removal of\n"
+	"records newer than it, which a chain alone cannot show.\n";
 
 static int cmd_audit(int argc, char **argv)
 {
-	static const char *const allowed[] = {"db", "key-file", NULL};
+	static const char *const allowed[] = {"db", "key-file", "head", NULL};
 	if (argc < 3 || wants_help(argc, argv, 2)) {
 		fputs(usage_audit, argc < 3 ? stderr : stdout);
 		return argc < 3 ? 2 : 0;
@@ -561,11 +564,19 @@ static int cmd_audit(int argc, char **argv)
 	struct cli_opts o;
 	if (cli_parse(argc, argv, 3, allowed, &o) != 0)
 		return 2;
+	long long anchor_id = 0;
+	char anchor_hash[65] = "";
+	const char *head = cli_get(&o, "head");
+	if (head != NULL && (sscanf(head, "%lld:%64s", &anchor_id, anchor_hash) != 2 ||
+			     anchor_id < 1 || strlen(anchor_hash) != 64)) {
+		fprintf(stderr, "--head takes ID:HASH as printed by audit verify\n");
+		return 2;
+	}
 	struct db *db = cli_open(cli_get(&o, "db"), cli_get(&o, "key-file"), false);
 	if (db == NULL)
 		return 1;
 	struct audit_check c;
-	int rc = audit_verify(db, &c);
+	int rc = audit_verify(db, &c, anchor_id, head ? anchor_hash : NULL);
 	db_close(db);
 	if (rc != RC_OK) {
 		fprintf(stderr, "cannot read the audit log\n");
@@ -575,7 +586,8 @@ static int cmd_audit(int argc, char **argv)
 		printf("audit chain BROKEN at record %lld: %s\n", (long long)c.bad_id, c.why);
 		return 1;
 	}
-	printf("audit chain intact: %lld records\n", (long long)c.records);
+	printf("audit chain intact: %lld records\nhead: %lld:%s\n", (long long)c.records,
+	       (long long)c.head_id, c.head_hash);
 	return 0;
 }
 

@@ -145,8 +145,10 @@ int audit_append_tx(struct db *db, const struct audit_entry *e)
 	return rc;
 }
 
-int audit_verify(struct db *db, struct audit_check *c)
+int audit_verify(struct db *db, struct audit_check *c, int64_t anchor_id,
+		 const char *anchor_hash)
 {
+	bool anchor_seen = false;
 	unsigned char prev[SEC_HASH_BYTES] = {0};
 	unsigned char hash[SEC_HASH_BYTES];
 	int64_t expect_id = 1;
@@ -196,10 +198,24 @@ int audit_verify(struct db *db, struct audit_check *c)
 			break;
 		}
 		memcpy(prev, hash, SEC_HASH_BYTES);
+		hex_encode(hash, SEC_HASH_BYTES, c->head_hash);
+		c->head_id = r.id;
+		if (anchor_id == r.id) {
+			anchor_seen = true;
+			if (anchor_hash == NULL || strcmp(anchor_hash, c->head_hash) != 0) {
+				c->bad_id = r.id;
+				c->why = "the record differs from the head noted earlier";
+				break;
+			}
+		}
 		expect_id++;
 	}
 	if (src != SQLITE_ROW && src != SQLITE_DONE)
 		rc = db_rc(db, src);
+	else if (c->bad_id == 0 && anchor_id > 0 && !anchor_seen) {
+		c->bad_id = anchor_id;
+		c->why = "the head noted earlier is missing: newer records were removed";
+	}
 	sqlite3_reset(st);
 	return rc;
 }

@@ -37,11 +37,16 @@ struct audit_check {
 	int64_t records;   /* records checked */
 	int64_t bad_id;    /* first broken record, 0 if intact */
 	const char *why;   /* static text */
+	int64_t head_id;   /* the newest record */
+	char head_hash[65];/* its hash in hex */
 };
 
 /* Walk the whole chain.  Returns RC_OK when it could be read (check
- * c->bad_id for the verdict). */
-int audit_verify(struct db *db, struct audit_check *c);
+ * c->bad_id for the verdict).  A chain cannot show that its newest records
+ * were removed; with anchor_id set, the record anchor_id must exist and
+ * carry anchor_hash (hex), a head noted earlier somewhere else. */
+int audit_verify(struct db *db, struct audit_check *c, int64_t anchor_id,
+		 const char *anchor_hash);
 
 struct audit_filter {
 	int64_t actor_id;     /* 0: any */

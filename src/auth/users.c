@@ -313,21 +313,19 @@ int users_list_json(struct db *db, const char *q, int64_t limit, int64_t offset,
 	sqlite3_bind_int64(st, 2, limit);
 	sqlite3_bind_int64(st, 3, offset);
 	json_t *items = json_array();
-	int64_t ids[200];
-	size_t n = 0;
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((src = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(items, user_row_json(db, st));
-		if (n < 200)
-			ids[n++] = sqlite3_column_int64(st, 0);
-	}
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE) {
 		json_decref(items);
 		return db_rc(db, src);
 	}
-	for (size_t i = 0; i < n; i++)
-		json_object_set_new(json_array_get(items, i), "roles",
-				    users_grants_json(db, ids[i]));
+	/* Grants after the listing: the list statement must be reset first. */
+	size_t i;
+	json_t *item;
+	json_array_foreach(items, i, item)
+		json_object_set_new(item, "roles",
+				    users_grants_json(db, json_integer_value(json_object_get(item, "id"))));
 	*items_new = items;
 	return RC_OK;
 }

@@ -6,6 +6,7 @@
 #include "core/arena.h"
 
 #include <stdalign.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,11 @@ static struct arena_chunk *chunk_new(size_t cap)
 void *arena_alloc(struct arena *a, size_t size)
 {
 	const size_t align = alignof(max_align_t);
+	if (size > SIZE_MAX / 2) {
+		/* Rounding up would wrap around to a tiny block. */
+		fputs("arena_alloc: size too large\n", stderr);
+		abort();
+	}
 	size_t need = (size + align - 1) & ~(align - 1);
 	struct arena_chunk *c = a->head;
 

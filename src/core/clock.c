@@ -95,19 +95,34 @@ static int days_in_month(int y, int m)
 	return d[m - 1];
 }
 
+/* Value of the n digits at s, or -1 when one is not a digit. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
 int clock_parse_iso(const char *s, int64_t *out)
 {
-	int y, mo, d, h = 0, mi = 0, se = 0, n = 0;
+	int y, mo, d, h = 0, mi = 0, se = 0;
 	size_t len = strlen(s);
-	if (len == 10) {
-		if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
-			return -1;
-	} else if (len == 20 && s[10] == 'T' && s[19] == 'Z') {
-		if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi,
-			   &se, &n) != 6 || n != 20)
-			return -1;
-	} else {
+	if (len != 10 && !(len == 20 && s[10] == 'T' && s[13] == ':' && s[16] == ':' &&
+			   s[19] == 'Z'))
 		return -1;
+	if (s[4] != '-' || s[7] != '-')
+		return -1;
+	y = digits(s, 4);
+	mo = digits(s + 5, 2);
+	d = digits(s + 8, 2);
+	if (len == 20) {
+		h = digits(s + 11, 2);
+		mi = digits(s + 14, 2);
+		se = digits(s + 17, 2);
 	}
 	if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
 	    d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 59 || h < 0 ||

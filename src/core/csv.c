@@ -11,20 +11,32 @@ void csv_open(struct csv *c, FILE *f)
 	memset(c, 0, sizeof(*c));
 	c->f = f;
 	c->next_line = 1;
-	/* Skip a UTF-8 byte-order mark. */
-	int a = getc(f);
-	if (a == 0xEF) {
-		int b = getc(f), d = getc(f);
-		if (b == 0xBB && d == 0xBF)
-			return;
-		/* Not a BOM: the file would be rejected anyway as the header
-		 * would not match; keep the bytes out for simplicity. */
-		if (d != EOF)
-			ungetc(d, f);
-		return;
+	/* Skip a UTF-8 byte-order mark; anything else is read as data. */
+	static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
+	int n = 0, ch;
+	while (n < 3 && (ch = getc(f)) != EOF) {
+		c->pending[n++] = (unsigned char)ch;
+		if (c->pending[n - 1] != bom[n - 1])
+			break;
 	}
-	if (a != EOF)
-		ungetc(a, f);
+	c->npending = n == 3 && memcmp(c->pending, bom, 3) == 0 ? 0 : n;
+}
+
+static int next_ch(struct csv *c)
+{
+	if (c->npending > 0) {
+		int ch = c->pending[0];
+		memmove(c->pending, c->pending + 1, (size_t)--c->npending);
+		return ch;
+	}
+	return getc(c->f);
+}
+
+static void unget_ch(struct csv *c, int ch)
+{
+	memmove(c->pending + 1, c->pending, (size_t)c->npending);
+	c->pending[0] = (unsigned char)ch;
+	c->npending++;
 }
 
 static void put(struct csv *c, size_t *len, char ch)
@@ -45,7 +57,7 @@ int csv_next(struct csv *c)
 	size_t len = 0;
 	size_t starts[CSV_MAX_FIELDS];
 	size_t nf = 0;
-	int ch = getc(c->f);
+	int ch = next_ch(c);
 
 	c->line = c->next_line;
 	c->error = NULL;
@@ -60,13 +72,13 @@ int csv_next(struct csv *c)
 				goto bad;
 			}
 			for (;;) {
-				ch = getc(c->f);
+				ch = next_ch(c);
 				if (ch == EOF) {
 					c->error = "unterminated quoted field";
 					goto bad;
 				}
 				if (ch == '"') {
-					ch = getc(c->f);
+					ch = next_ch(c);
 					if (ch == '"') {
 						put(c, &len, '"');
 						continue;
@@ -91,9 +103,9 @@ int csv_next(struct csv *c)
 			}
 			starts[nf++] = len;
 		} else if (ch == '\r') {
-			int n2 = getc(c->f);
+			int n2 = next_ch(c);
 			if (n2 != '\n' && n2 != EOF)
-				ungetc(n2, c->f);
+				unget_ch(c, n2);
 			ch = '\n';
 			continue;
 		} else if (ch == '\n' || ch == EOF) {
@@ -103,7 +115,7 @@ int csv_next(struct csv *c)
 		} else {
 			put(c, &len, (char)ch);
 		}
-		ch = getc(c->f);
+		ch = next_ch(c);
 	}
 	c->nfields = nf;
 	for (size_t i = 0; i < nf; i++)
@@ -112,7 +124,7 @@ int csv_next(struct csv *c)
 bad:
 	/* Skip to the end of the line so a caller could continue. */
 	while (ch != '\n' && ch != EOF)
-		ch = getc(c->f);
+		ch = next_ch(c);
 	c->next_line++;
 	return -1;
 }

@@ -20,6 +20,8 @@ struct csv {
 	char *buf;
 	size_t cap;
 	const char *error; /* set when csv_next returns -1 */
+	unsigned char pending[3]; /* bytes read ahead looking for a BOM */
+	int npending;
 };
 
 /* Start reading f (not owned).  */

@@ -55,7 +55,8 @@ static json_t *field_schema(const struct field *f)
 		break;
 	case FT_DATE:
 	default:
-		s = json_pack("{s:s, s:s}", "type", "string", "format", "date-time");
+		s = json_pack("{s:s, s:s}", "type", "string", "pattern",
+			      "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)?$");
 		break;
 	}
 	if (f->flags & FIELD_NULLABLE)

@@ -69,6 +69,7 @@ const char *geo_check_area(const json_t *g)
 	return why;
 }
 
+/* 0 outside, 1 inside, 2 on an edge. */
 static int ring_contains(const json_t *ring, double x, double y)
 {
 	int inside = 0;
@@ -79,11 +80,10 @@ static int ring_contains(const json_t *ring, double x, double y)
 		double yi = json_number_value(json_array_get(pi, 1));
 		double xj = json_number_value(json_array_get(pj, 0));
 		double yj = json_number_value(json_array_get(pj, 1));
-		/* On an edge: inside. */
 		double cross = (x - xi) * (yj - yi) - (y - yi) * (xj - xi);
 		if (fabs(cross) < 1e-12 && x >= fmin(xi, xj) && x <= fmax(xi, xj) &&
 		    y >= fmin(yi, yj) && y <= fmax(yi, yj))
-			return 1;
+			return 2;
 		if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi)
 			inside = !inside;
 	}
@@ -94,8 +94,9 @@ static int polygon_contains(const json_t *rings, double x, double y)
 {
 	if (!ring_contains(json_array_get(rings, 0), x, y))
 		return 0;
+	/* Strictly inside a hole is outside; a hole's edge is the polygon's. */
 	for (size_t i = 1; i < json_array_size(rings); i++)
-		if (ring_contains(json_array_get(rings, i), x, y))
+		if (ring_contains(json_array_get(rings, i), x, y) == 1)
 			return 0;
 	return 1;
 }

@@ -26,8 +26,8 @@ const char *org_check_phone(const char *s)
 		size_t i = 1, digits = 0;
 		while (i < n && s[i] >= '0' && s[i] <= '9' && digits < 11)
 			i++, digits++;
-		if (i < n && s[i] == '-') {
-			if (digits < 2 || digits > 3)
+		if (i < n && s[i] == '-' && digits <= 3) {
+			if (digits < 2)
 				return "a landline is written like 0575-87001234";
 			size_t j = i + 1, local = 0;
 			while (j < n && s[j] >= '0' && s[j] <= '9')

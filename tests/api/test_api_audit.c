@@ -205,10 +205,25 @@ static void copy_db(const char *name, char *out, size_t len)
 static void test_verify_detects_tampering(void **state)
 {
 	(void)state;
-	char db[256], *out = NULL;
+	char db[256], *out = NULL, head[128] = "";
 	copy_db("intact", db, sizeof(db));
 	assert_int_equal(cli(&out, "audit verify --db %s", db), 0);
 	assert_non_null(strstr(out, "intact"));
+	assert_non_null(strstr(out, "head: "));
+	sscanf(strstr(out, "head: ") + 6, "%127s", head);
+	free(out);
+	assert_int_equal(cli(&out, "audit verify --db %s --head %s", db, head), 0);
+	free(out);
+
+	/* Cutting off the newest records leaves a valid chain; only the head
+	 * noted earlier shows it. */
+	copy_db("truncated", db, sizeof(db));
+	assert_int_equal(sh(NULL, "sqlite3 %s \"DROP TRIGGER audit_log_no_delete; "
+				  "DELETE FROM audit_log WHERE id > (SELECT max(id) - 2 FROM audit_log)\"", db), 0);
+	assert_int_equal(cli(&out, "audit verify --db %s", db), 0);
+	free(out);
+	assert_int_equal(cli(&out, "audit verify --db %s --head %s", db, head), 1);
+	assert_non_null(strstr(out, "removed"));
 	free(out);
 
 	/* Edit: the triggers refuse, so an attacker drops them first. */
