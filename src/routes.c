@@ -67,6 +67,7 @@ static const char *const audit_results[] = {
 
 static const struct field audit_query[] = {
 	{"actor_id", FT_ID, 0, 0, 0, NULL, NULL, "account that acted"},
+	{"actor", FT_STRING, 0, 1, 64, NULL, NULL, "username that acted (cli:NAME for the command line)"},
 	{"action", FT_STRING, 0, 1, 64, NULL, NULL, "exact action, or a prefix ending in '.' (e.g. user.)"},
 	{"object_type", FT_STRING, 0, 1, 32, NULL, NULL, NULL},
 	{"object_id", FT_STRING, 0, 1, 64, NULL, NULL, NULL},

@@ -11,6 +11,7 @@ int api_audit_list(struct req *r)
 	struct page p = req_page(r);
 	struct audit_filter f = {
 		.actor_id = q_int(r, "actor_id", 0),
+		.actor_name = q_str(r, "actor"),
 		.action = q_str(r, "action"),
 		.object_type = q_str(r, "object_type"),
 		.object_id = q_str(r, "object_id"),

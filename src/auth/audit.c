@@ -257,7 +257,8 @@ static json_t *row_json(sqlite3_stmt *st)
 	" AND (?4 IS NULL OR object_id = ?4)"                                 \
 	" AND (?5 IS NULL OR result = ?5)"                                    \
 	" AND (?6 IS NULL OR at_ms >= ?6)"                                    \
-	" AND (?7 IS NULL OR at_ms < ?7)"
+	" AND (?7 IS NULL OR at_ms < ?7)"                                     \
+	" AND (?8 IS NULL OR actor_name = ?8)"
 
 static void bind_filter(sqlite3_stmt *st, const struct audit_filter *f)
 {
@@ -271,6 +272,7 @@ static void bind_filter(sqlite3_stmt *st, const struct audit_filter *f)
 		sqlite3_bind_int64(st, 6, f->from_ms);
 	if (f->to_ms)
 		sqlite3_bind_int64(st, 7, f->to_ms);
+	db_bind_text(st, 8, f->actor_name);
 }
 
 int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new,
@@ -293,12 +295,12 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new,
 	st = db_stmt(db,
 		"SELECT id, at_ms, actor_id, actor_name, role, action, object_type,"
 		" object_id, org_id, result, client_ip, request_id, detail"
-		" FROM audit_log" AUDIT_WHERE " ORDER BY id DESC LIMIT ?8 OFFSET ?9");
+		" FROM audit_log" AUDIT_WHERE " ORDER BY id DESC LIMIT ?9 OFFSET ?10");
 	if (st == NULL)
 		return RC_INTERNAL;
 	bind_filter(st, f);
-	sqlite3_bind_int64(st, 8, f->limit);
-	sqlite3_bind_int64(st, 9, f->offset);
+	sqlite3_bind_int64(st, 9, f->limit);
+	sqlite3_bind_int64(st, 10, f->offset);
 	json_t *items = json_array();
 	while ((src = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(items, row_json(st));

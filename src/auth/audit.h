@@ -50,6 +50,7 @@ int audit_verify(struct db *db, struct audit_check *c, int64_t anchor_id,
 
 struct audit_filter {
 	int64_t actor_id;     /* 0: any */
+	const char *actor_name; /* NULL: any; exact username (or cli:user) */
 	const char *action;   /* NULL: any; a trailing '.' matches a prefix */
 	const char *object_type;
 	const char *object_id;

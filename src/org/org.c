@@ -13,7 +13,8 @@
 #define NODE_COLUMNS                                                          \
 	"o.id, ifnull(o.parent_id, 0), o.level, o.code, o.name, o.supervision_phone," \
 	" o.boundary IS NOT NULL,"                                            \
-	" (SELECT count(*) FROM org c WHERE c.parent_id = o.id)"
+	" (SELECT count(*) FROM org c WHERE c.parent_id = o.id),"             \
+	" (SELECT p.name FROM org p WHERE p.id = o.parent_id)"
 
 const char *org_check_phone(const char *s)
 {
@@ -65,6 +66,9 @@ static void read_node(sqlite3_stmt *st, struct arena *a, struct org_node *n)
 				       : arena_strdup(a, db_col_text(st, 5));
 	n->has_boundary = sqlite3_column_int(st, 6) != 0;
 	n->child_count = sqlite3_column_int64(st, 7);
+	n->parent_name = sqlite3_column_type(st, 8) == SQLITE_NULL
+				 ? NULL
+				 : arena_strdup(a, db_col_text(st, 8));
 }
 
 static json_t *row_json(sqlite3_stmt *st)
@@ -77,6 +81,9 @@ static json_t *row_json(sqlite3_stmt *st)
 			      "child_count", (json_int_t)sqlite3_column_int64(st, 7));
 	int64_t parent = sqlite3_column_int64(st, 1);
 	json_object_set_new(o, "parent_id", parent ? json_integer(parent) : json_null());
+	json_object_set_new(o, "parent_name", sqlite3_column_type(st, 8) == SQLITE_NULL
+						      ? json_null()
+						      : json_string(db_col_text(st, 8)));
 	json_object_set_new(o, "supervision_phone",
 			    sqlite3_column_type(st, 5) == SQLITE_NULL
 				    ? json_null()
@@ -91,6 +98,7 @@ json_t *org_node_json(const struct org_node *n)
 			      "has_boundary", n->has_boundary, "child_count",
 			      (json_int_t)n->child_count);
 	json_object_set_new(o, "parent_id", n->parent_id ? json_integer(n->parent_id) : json_null());
+	json_object_set_new(o, "parent_name", n->parent_name ? json_string(n->parent_name) : json_null());
 	json_object_set_new(o, "supervision_phone",
 			    n->supervision_phone ? json_string(n->supervision_phone) : json_null());
 	return o;

