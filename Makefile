@@ -48,7 +48,7 @@ API_HARNESS := tests/api/harness.c
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 
-.PHONY: all run check check-asan bench clean deps lint test-unit test-api test-e2e
+.PHONY: all run check check-asan bench clean deps lint format test-unit test-api test-e2e
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/grassroots
@@ -109,6 +109,10 @@ $(BUILD)/tests/api/%: tests/api/%.c $(API_HARNESS) tests/api/harness.h $(BUILD)/
 
 lint:
 	@scripts/lint
+
+# Apply .clang-format to the C sources (needs Debian's clang-format).
+format:
+	clang-format -i $$(find src tests -name '*.[ch]')
 
 test-unit: $(UNIT_BIN)
 test-api: $(API_BIN) $(BUILD)/grassroots

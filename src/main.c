@@ -95,7 +95,8 @@ static int cmd_init(int argc, char **argv)
 		rc = cli_create_account(db, admins[i][0], admins[i][1], pwfile ? password : NULL,
 					admins[i][0], NULL, pw, sizeof(pw));
 		if (rc == RC_OK)
-			printf("%-9s created, password: %s\n", admins[i][0], pwfile ? "(from the file)" : pw);
+			printf("%-9s created, password: %s\n", admins[i][0],
+			       pwfile ? "(from the file)" : pw);
 	}
 	db_close(db);
 	sodium_memzero(password, sizeof(password));
@@ -146,7 +147,8 @@ static int cmd_serve(int argc, char **argv)
 		const char *value;
 		size_t nl = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
 		snprintf(name, sizeof(name), "%.*s", (int)nl, a + 2);
-		bool is_bool = strcmp(name, "synchronous-normal") == 0 || strcmp(name, "trust-proxy") == 0;
+		bool is_bool =
+			strcmp(name, "synchronous-normal") == 0 || strcmp(name, "trust-proxy") == 0;
 		if (eq)
 			value = eq + 1;
 		else if (is_bool)
@@ -247,18 +249,20 @@ static int cmd_import(int argc, char **argv)
 	}
 	db_close(db);
 	if (rc != RC_OK) {
-		fprintf(stderr, "import failed, nothing changed: %s\n", err[0] ? err : "database error");
+		fprintf(stderr, "import failed, nothing changed: %s\n",
+			err[0] ? err : "database error");
 		return 1;
 	}
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	printf("imported %lld rows under %s in %.2f s (peak memory %.1f MiB): %lld new, %lld updated, %lld unchanged\n"
-	       "  provinces %lld, cities %lld, counties %lld, towns %lld, communities and villages %lld\n",
+	printf("imported %lld rows under %s in %.2f s (peak memory %.1f MiB): %lld new, %lld "
+	       "updated, %lld unchanged\n"
+	       "  provinces %lld, cities %lld, counties %lld, towns %lld, communities and villages "
+	       "%lld\n",
 	       (long long)s.read, root, (double)(clock_mono_us() - t0) / 1e6,
-	       (double)ru.ru_maxrss / 1024.0, (long long)s.inserted,
-	       (long long)s.updated, (long long)s.unchanged, (long long)s.by_level[0],
-	       (long long)s.by_level[1], (long long)s.by_level[2], (long long)s.by_level[3],
-	       (long long)s.by_level[4]);
+	       (double)ru.ru_maxrss / 1024.0, (long long)s.inserted, (long long)s.updated,
+	       (long long)s.unchanged, (long long)s.by_level[0], (long long)s.by_level[1],
+	       (long long)s.by_level[2], (long long)s.by_level[3], (long long)s.by_level[4]);
 	return 0;
 }
 
@@ -376,8 +380,8 @@ static int user_org(struct db *db, const struct cli_opts *o, struct arena *a, in
 
 static int cmd_user(int argc, char **argv)
 {
-	static const char *const allowed[] = {"db", "key-file", "username", "display-name", "role",
-					      "org", "password-file", NULL};
+	static const char *const allowed[] = {"db",   "key-file", "username",      "display-name",
+					      "role", "org",      "password-file", NULL};
 	if (argc < 3 || wants_help(argc, argv, 2)) {
 		fputs(usage_user, argc < 3 ? stderr : stdout);
 		return argc < 3 ? 2 : 0;
@@ -407,24 +411,32 @@ static int cmd_user(int argc, char **argv)
 		} else {
 			size_t i;
 			json_t *u;
-			printf("%-6s %-16s %-16s %-8s %s\n", "id", "username", "name", "state", "roles");
-			json_array_foreach(items, i, u) {
+			printf("%-6s %-16s %-16s %-8s %s\n", "id", "username", "name", "state",
+			       "roles");
+			json_array_foreach(items, i, u)
+			{
 				char roles[512] = "";
 				size_t k;
 				json_t *g;
-				json_array_foreach(json_object_get(u, "roles"), k, g) {
-					const char *code = json_string_value(json_object_get(g, "org_code"));
+				json_array_foreach(json_object_get(u, "roles"), k, g)
+				{
+					const char *code =
+						json_string_value(json_object_get(g, "org_code"));
 					size_t used = strlen(roles);
-					snprintf(roles + used, sizeof(roles) - used, "%s%s%s%s", k ? ", " : "",
-						 json_string_value(json_object_get(g, "role")), code ? "@" : "",
-						 code ? code : "");
+					snprintf(roles + used, sizeof(roles) - used, "%s%s%s%s",
+						 k ? ", " : "",
+						 json_string_value(json_object_get(g, "role")),
+						 code ? "@" : "", code ? code : "");
 				}
-				printf("%-6lld %-16s ", (long long)json_integer_value(json_object_get(u, "id")),
+				printf("%-6lld %-16s ",
+				       (long long)json_integer_value(json_object_get(u, "id")),
 				       json_string_value(json_object_get(u, "username")));
-				cli_print_padded(json_string_value(json_object_get(u, "display_name")), 17);
+				cli_print_padded(
+					json_string_value(json_object_get(u, "display_name")), 17);
 				printf("%-8s %s\n",
 				       json_is_true(json_object_get(u, "disabled")) ? "disabled"
-				       : json_is_true(json_object_get(u, "locked")) ? "locked" : "active",
+				       : json_is_true(json_object_get(u, "locked")) ? "locked"
+										    : "active",
 				       roles);
 			}
 			json_decref(items);
@@ -440,7 +452,8 @@ static int cmd_user(int argc, char **argv)
 			int rc = cli_create_account(db, u, n, pwfile ? password : NULL, role,
 						    cli_get(&o, "org"), pw, sizeof(pw));
 			if (rc == RC_OK)
-				printf("created %s, password: %s\n", u, pwfile ? "(from the file)" : pw);
+				printf("created %s, password: %s\n", u,
+				       pwfile ? "(from the file)" : pw);
 			status = rc == RC_OK ? 0 : 1;
 		}
 	} else if (strcmp(sub, "passwd") == 0) {
@@ -475,7 +488,8 @@ static int cmd_user(int argc, char **argv)
 		const char *level;
 		status = user_lookup(db, &o, &id);
 		if (status == 0 && role < 0) {
-			fprintf(stderr, "--role must be one of the roles in `grassroots user --help`\n");
+			fprintf(stderr,
+				"--role must be one of the roles in `grassroots user --help`\n");
 			status = 2;
 		}
 		if (status == 0)
@@ -491,10 +505,11 @@ static int cmd_user(int argc, char **argv)
 			} else {
 				int rc = users_grant(db, id, role, org_id, 0, &gid);
 				if (rc == RC_CONFLICT)
-					fprintf(stderr, "the account already holds this role there\n");
+					fprintf(stderr,
+						"the account already holds this role there\n");
 				status = user_finish(db, rc, id, "role.grant",
-						     json_pack("{s:s, s:I}", "role", rname, "org_id",
-							       (json_int_t)org_id));
+						     json_pack("{s:s, s:I}", "role", rname,
+							       "org_id", (json_int_t)org_id));
 			}
 		} else if (status == 0) {
 			int64_t gid = users_find_grant(db, id, role, org_id), removed_org;
@@ -507,8 +522,8 @@ static int cmd_user(int argc, char **argv)
 			} else {
 				int rc = users_revoke(db, id, gid, &removed_org, &removed_role);
 				status = user_finish(db, rc, id, "role.revoke",
-						     json_pack("{s:s, s:I}", "role", rname, "org_id",
-							       (json_int_t)org_id));
+						     json_pack("{s:s, s:I}", "role", rname,
+							       "org_id", (json_int_t)org_id));
 			}
 		}
 	} else if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0 ||
@@ -625,8 +640,8 @@ static int cmd_backup(int argc, char **argv)
 		fprintf(stderr, "backup failed: %s\n", err);
 		return 1;
 	}
-	printf("backup written to %s; remember the key file %s.key is backed up separately\n",
-	       out, src_path);
+	printf("backup written to %s; remember the key file %s.key is backed up separately\n", out,
+	       src_path);
 	return 0;
 }
 
@@ -638,8 +653,8 @@ int main(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
-		printf("grassroots %s (schema %d, SQLite %s)\n", GRASSROOTS_VERSION, migrate_latest(),
-		       sqlite3_libversion());
+		printf("grassroots %s (schema %d, SQLite %s)\n", GRASSROOTS_VERSION,
+		       migrate_latest(), sqlite3_libversion());
 		return 0;
 	}
 	/* Memory statistics take a global mutex on every allocation; the
@@ -653,8 +668,9 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} commands[] = {
-		{"init", cmd_init}, {"serve", cmd_serve}, {"import", cmd_import}, {"demo", cmd_demo},
-		{"user", cmd_user}, {"audit", cmd_audit}, {"backup", cmd_backup},
+		{"init", cmd_init},     {"serve", cmd_serve}, {"import", cmd_import},
+		{"demo", cmd_demo},     {"user", cmd_user},   {"audit", cmd_audit},
+		{"backup", cmd_backup},
 	};
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)

@@ -39,8 +39,8 @@ int api_audit_verify(struct req *r)
 	if (rc != RC_OK)
 		return rc;
 	json_t *o = json_pack("{s:b, s:I, s:I, s:s}", "intact", c.bad_id == 0, "records",
-			      (json_int_t)c.records, "head_id", (json_int_t)c.head_id,
-			      "head_hash", c.head_hash);
+			      (json_int_t)c.records, "head_id", (json_int_t)c.head_id, "head_hash",
+			      c.head_hash);
 	if (c.bad_id) {
 		json_object_set_new(o, "first_broken_id", json_integer(c.bad_id));
 		json_object_set_new(o, "reason", json_string(c.why));

@@ -16,8 +16,7 @@
 #include "core/log.h"
 #include "http/server.h"
 
-static void audit_login(struct req *r, int64_t user_id, const char *username,
-			const char *result)
+static void audit_login(struct req *r, int64_t user_id, const char *username, const char *result)
 {
 	char oid[24] = "";
 	if (user_id)
@@ -56,7 +55,8 @@ static int login_failed(struct req *r, const struct login_user *u, const char *u
 		if (u != NULL)
 			users_login_failed(r->db, u->id, r->cfg->lockout_attempts,
 					   r->cfg->lockout_s, &locked);
-		audit_login(r, u ? u->id : 0, username, locked ? "account_locked" : "invalid_credentials");
+		audit_login(r, u ? u->id : 0, username,
+			    locked ? "account_locked" : "invalid_credentials");
 		if (db_commit(r->db) != RC_OK)
 			r->audited = false;
 	}
@@ -126,7 +126,8 @@ int api_session_create(struct req *r)
 		return rc;
 	rc = users_login_ok(r->db, u.id, new_hash);
 	if (rc == RC_OK)
-		rc = session_create(r->db, u.id, r->client_ip, req_header(r, "User-Agent"), token, &s);
+		rc = session_create(r->db, u.id, r->client_ip, req_header(r, "User-Agent"), token,
+				    &s);
 	if (rc == RC_OK)
 		audit_login(r, u.id, username, "ok");
 	rc = req_tx_end(r, rc == RC_OK && !r->audited ? RC_INTERNAL : rc);
@@ -137,9 +138,10 @@ int api_session_create(struct req *r)
 	if (rc != RC_OK)
 		return rc;
 	set_cookie(r, token, r->cfg->session_absolute_s);
-	return req_reply(r, 200, json_pack("{s:s, s:s, s:o, s:i}", "token", token,
-					   "csrf_token", s.csrf_token, "user", principal_json(p),
-					   "idle_timeout", r->cfg->session_idle_s));
+	return req_reply(r, 200,
+			 json_pack("{s:s, s:s, s:o, s:i}", "token", token, "csrf_token",
+				   s.csrf_token, "user", principal_json(p), "idle_timeout",
+				   r->cfg->session_idle_s));
 }
 
 int api_session_delete(struct req *r)
@@ -163,7 +165,8 @@ int api_session_delete(struct req *r)
 int api_me(struct req *r)
 {
 	json_t *o = principal_json(r->who);
-	json_object_set_new(o, "csrf_token", json_string(r->who->csrf_token ? r->who->csrf_token : ""));
+	json_object_set_new(o, "csrf_token",
+			    json_string(r->who->csrf_token ? r->who->csrf_token : ""));
 	json_object_set_new(o, "idle_timeout", json_integer(r->cfg->session_idle_s));
 	return req_reply(r, 200, o);
 }

@@ -26,7 +26,8 @@ static bool is_admin_account(struct db *db, int64_t user_id)
 	size_t i;
 	json_t *g;
 	bool admin = false;
-	json_array_foreach(grants, i, g) {
+	json_array_foreach(grants, i, g)
+	{
 		int role = role_from_name(json_string_value(json_object_get(g, "role")));
 		if (role >= 0 && role_def((enum role)role)->admin)
 			admin = true;
@@ -100,8 +101,9 @@ static int manageable(struct req *r, int64_t id)
 		return req_fail(r, rc, NULL, NULL);
 	json_decref(o);
 	if (id != r->who->user_id && is_admin_account(r->db, id))
-		return req_fail(r, RC_FORBIDDEN, NULL,
-				"administrator accounts are managed with the grassroots user command");
+		return req_fail(
+			r, RC_FORBIDDEN, NULL,
+			"administrator accounts are managed with the grassroots user command");
 	return RC_OK;
 }
 
@@ -228,7 +230,8 @@ int api_users_grant(struct req *r)
 	}
 	const char *why = users_grant_check(r->db, id, role, org_id, level);
 	if (why != NULL)
-		return req_fail(r, RC_VALIDATION_FAILED, org_id || role_def((enum role)role)->admin ? "org_id" : "role",
+		return req_fail(r, RC_VALIDATION_FAILED,
+				org_id || role_def((enum role)role)->admin ? "org_id" : "role",
 				"%s", why);
 	int64_t grant_id = 0;
 	rc = req_tx_begin(r);
@@ -248,9 +251,8 @@ int api_users_grant(struct req *r)
 	json_t *found = NULL;
 	size_t i;
 	json_t *g;
-	json_array_foreach(grants, i, g)
-		if (json_integer_value(json_object_get(g, "id")) == grant_id)
-			found = json_incref(g);
+	json_array_foreach(grants, i, g) if (json_integer_value(json_object_get(g, "id")) ==
+					     grant_id) found = json_incref(g);
 	json_decref(grants);
 	return req_reply(r, 201, found);
 }
@@ -270,7 +272,8 @@ int api_users_revoke(struct req *r)
 		req_fail(r, rc, NULL, NULL);
 	if (rc == RC_OK)
 		rc = req_audit(r, NULL, "user", id_str(r, id), org_id,
-			       json_pack("{s:s, s:I}", "role", role >= 0 ? role_def((enum role)role)->name : "",
+			       json_pack("{s:s, s:I}", "role",
+					 role >= 0 ? role_def((enum role)role)->name : "",
 					 "grant_id", (json_int_t)grant_id));
 	rc = req_tx_end(r, rc);
 	if (rc != RC_OK)

@@ -30,12 +30,12 @@ static void put_str(struct sbuf *b, const char *s)
 
 struct rec {
 	int64_t id, at_ms, actor_id, org_id;
-	const char *actor_name, *role, *action, *object_type, *object_id, *result,
-		*client_ip, *request_id, *detail;
+	const char *actor_name, *role, *action, *object_type, *object_id, *result, *client_ip,
+		*request_id, *detail;
 };
 
-static void rec_hash(const unsigned char prev[SEC_HASH_BYTES],
-		     const struct rec *r, unsigned char out[SEC_HASH_BYTES])
+static void rec_hash(const unsigned char prev[SEC_HASH_BYTES], const struct rec *r,
+		     unsigned char out[SEC_HASH_BYTES])
 {
 	struct sbuf b = {0};
 	sbuf_append(&b, prev, SEC_HASH_BYTES);
@@ -67,8 +67,7 @@ int audit_append(struct db *db, const struct audit_entry *e)
 		log_error("audit_append outside a transaction");
 		return RC_INTERNAL;
 	}
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
 	if (st == NULL)
 		return RC_INTERNAL;
 	int src = sqlite3_step(st);
@@ -82,8 +81,8 @@ int audit_append(struct db *db, const struct audit_entry *e)
 	}
 	sqlite3_reset(st);
 
-	char *detail = e->detail ? json_dumps(e->detail, JSON_COMPACT | JSON_SORT_KEYS)
-				 : strdup("{}");
+	char *detail =
+		e->detail ? json_dumps(e->detail, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}");
 	struct rec r = {
 		.id = last_id + 1,
 		.at_ms = clock_now_ms(),
@@ -101,10 +100,9 @@ int audit_append(struct db *db, const struct audit_entry *e)
 	};
 	rec_hash(prev, &r, hash);
 
-	st = db_stmt(db,
-		"INSERT INTO audit_log (id, at_ms, actor_id, actor_name, role, action,"
-		" object_type, object_id, org_id, result, client_ip, request_id, detail,"
-		" prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	st = db_stmt(db, "INSERT INTO audit_log (id, at_ms, actor_id, actor_name, role, action,"
+			 " object_type, object_id, org_id, result, client_ip, request_id, detail,"
+			 " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (st == NULL) {
 		free(detail);
 		return RC_INTERNAL;
@@ -145,8 +143,7 @@ int audit_append_tx(struct db *db, const struct audit_entry *e)
 	return rc;
 }
 
-int audit_verify(struct db *db, struct audit_check *c, int64_t anchor_id,
-		 const char *anchor_hash)
+int audit_verify(struct db *db, struct audit_check *c, int64_t anchor_id, const char *anchor_hash)
 {
 	bool anchor_seen = false;
 	unsigned char prev[SEC_HASH_BYTES] = {0};
@@ -155,10 +152,10 @@ int audit_verify(struct db *db, struct audit_check *c, int64_t anchor_id,
 	int rc = RC_OK;
 
 	memset(c, 0, sizeof(*c));
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT id, at_ms, ifnull(actor_id, 0), actor_name, role, action,"
-		" object_type, object_id, ifnull(org_id, 0), result, client_ip,"
-		" request_id, detail, prev_hash, hash FROM audit_log ORDER BY id");
+	sqlite3_stmt *st =
+		db_stmt(db, "SELECT id, at_ms, ifnull(actor_id, 0), actor_name, role, action,"
+			    " object_type, object_id, ifnull(org_id, 0), result, client_ip,"
+			    " request_id, detail, prev_hash, hash FROM audit_log ORDER BY id");
 	if (st == NULL)
 		return RC_INTERNAL;
 	int src;
@@ -226,38 +223,35 @@ static json_t *row_json(sqlite3_stmt *st)
 	clock_iso_ms(sqlite3_column_int64(st, 1), at, sizeof(at));
 	json_error_t err;
 	json_t *detail = json_loads(db_col_text(st, 12), 0, &err);
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o*}",
-			      "id", (json_int_t)sqlite3_column_int64(st, 0),
-			      "at", at,
-			      "actor_name", db_col_text(st, 3),
-			      "role", db_col_text(st, 4),
-			      "action", db_col_text(st, 5),
-			      "object_type", db_col_text(st, 6),
-			      "object_id", db_col_text(st, 7),
-			      "result", db_col_text(st, 9),
-			      "client_ip", db_col_text(st, 10),
-			      "request_id", db_col_text(st, 11),
-			      "detail", detail);
-	json_object_set_new(o, "actor_id", sqlite3_column_type(st, 2) == SQLITE_NULL
-						   ? json_null()
-						   : json_integer(sqlite3_column_int64(st, 2)));
-	json_object_set_new(o, "org_id", sqlite3_column_type(st, 8) == SQLITE_NULL
-						 ? json_null()
-						 : json_integer(sqlite3_column_int64(st, 8)));
+	json_t *o =
+		json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o*}", "id",
+			  (json_int_t)sqlite3_column_int64(st, 0), "at", at, "actor_name",
+			  db_col_text(st, 3), "role", db_col_text(st, 4), "action",
+			  db_col_text(st, 5), "object_type", db_col_text(st, 6), "object_id",
+			  db_col_text(st, 7), "result", db_col_text(st, 9), "client_ip",
+			  db_col_text(st, 10), "request_id", db_col_text(st, 11), "detail", detail);
+	json_object_set_new(o, "actor_id",
+			    sqlite3_column_type(st, 2) == SQLITE_NULL
+				    ? json_null()
+				    : json_integer(sqlite3_column_int64(st, 2)));
+	json_object_set_new(o, "org_id",
+			    sqlite3_column_type(st, 8) == SQLITE_NULL
+				    ? json_null()
+				    : json_integer(sqlite3_column_int64(st, 8)));
 	return o;
 }
 
 /* One static statement for every filter combination: an absent filter is
  * bound as NULL and its condition is true. */
-#define AUDIT_WHERE                                                           \
-	" WHERE (?1 IS NULL OR actor_id = ?1)"                                \
-	" AND (?2 IS NULL OR action = ?2 OR (substr(?2, -1) = '.' AND"       \
-	"      substr(action, 1, length(?2)) = ?2))"                          \
-	" AND (?3 IS NULL OR object_type = ?3)"                               \
-	" AND (?4 IS NULL OR object_id = ?4)"                                 \
-	" AND (?5 IS NULL OR result = ?5)"                                    \
-	" AND (?6 IS NULL OR at_ms >= ?6)"                                    \
-	" AND (?7 IS NULL OR at_ms < ?7)"                                     \
+#define AUDIT_WHERE                                                    \
+	" WHERE (?1 IS NULL OR actor_id = ?1)"                         \
+	" AND (?2 IS NULL OR action = ?2 OR (substr(?2, -1) = '.' AND" \
+	"      substr(action, 1, length(?2)) = ?2))"                   \
+	" AND (?3 IS NULL OR object_type = ?3)"                        \
+	" AND (?4 IS NULL OR object_id = ?4)"                          \
+	" AND (?5 IS NULL OR result = ?5)"                             \
+	" AND (?6 IS NULL OR at_ms >= ?6)"                             \
+	" AND (?7 IS NULL OR at_ms < ?7)"                              \
 	" AND (?8 IS NULL OR actor_name = ?8)"
 
 static void bind_filter(sqlite3_stmt *st, const struct audit_filter *f)
@@ -275,8 +269,7 @@ static void bind_filter(sqlite3_stmt *st, const struct audit_filter *f)
 	db_bind_text(st, 8, f->actor_name);
 }
 
-int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new,
-	       int64_t *total)
+int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new, int64_t *total)
 {
 	int rc = RC_OK, src;
 	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM audit_log" AUDIT_WHERE);
@@ -292,10 +285,9 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new,
 	*total = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 
-	st = db_stmt(db,
-		"SELECT id, at_ms, actor_id, actor_name, role, action, object_type,"
-		" object_id, org_id, result, client_ip, request_id, detail"
-		" FROM audit_log" AUDIT_WHERE " ORDER BY id DESC LIMIT ?9 OFFSET ?10");
+	st = db_stmt(db, "SELECT id, at_ms, actor_id, actor_name, role, action, object_type,"
+			 " object_id, org_id, result, client_ip, request_id, detail"
+			 " FROM audit_log" AUDIT_WHERE " ORDER BY id DESC LIMIT ?9 OFFSET ?10");
 	if (st == NULL)
 		return RC_INTERNAL;
 	bind_filter(st, f);

@@ -23,7 +23,7 @@ struct audit_entry {
 	const char *result;      /* "ok" or an error code */
 	const char *client_ip;
 	const char *request_id;
-	json_t *detail;          /* borrowed; may be NULL */
+	json_t *detail; /* borrowed; may be NULL */
 };
 
 /* Append e.  Must run inside a write transaction (db_begin).  RC_OK or an
@@ -34,24 +34,23 @@ int audit_append(struct db *db, const struct audit_entry *e);
 int audit_append_tx(struct db *db, const struct audit_entry *e);
 
 struct audit_check {
-	int64_t records;   /* records checked */
-	int64_t bad_id;    /* first broken record, 0 if intact */
-	const char *why;   /* static text */
-	int64_t head_id;   /* the newest record */
-	char head_hash[65];/* its hash in hex */
+	int64_t records;    /* records checked */
+	int64_t bad_id;     /* first broken record, 0 if intact */
+	const char *why;    /* static text */
+	int64_t head_id;    /* the newest record */
+	char head_hash[65]; /* its hash in hex */
 };
 
 /* Walk the whole chain.  Returns RC_OK when it could be read (check
  * c->bad_id for the verdict).  A chain cannot show that its newest records
  * were removed; with anchor_id set, the record anchor_id must exist and
  * carry anchor_hash (hex), a head noted earlier somewhere else. */
-int audit_verify(struct db *db, struct audit_check *c, int64_t anchor_id,
-		 const char *anchor_hash);
+int audit_verify(struct db *db, struct audit_check *c, int64_t anchor_id, const char *anchor_hash);
 
 struct audit_filter {
-	int64_t actor_id;     /* 0: any */
+	int64_t actor_id;       /* 0: any */
 	const char *actor_name; /* NULL: any; exact username (or cli:user) */
-	const char *action;   /* NULL: any; a trailing '.' matches a prefix */
+	const char *action;     /* NULL: any; a trailing '.' matches a prefix */
 	const char *object_type;
 	const char *object_id;
 	const char *result;
@@ -60,7 +59,6 @@ struct audit_filter {
 };
 
 /* Newest first.  *items_new is an array of records as JSON. */
-int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new,
-	       int64_t *total);
+int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new, int64_t *total);
 
 #endif

@@ -8,12 +8,11 @@
 #include "core/error.h"
 #include "core/str.h"
 
-int principal_load(struct db *db, struct arena *a, int64_t user_id,
-		   struct principal **out)
+int principal_load(struct db *db, struct arena *a, int64_t user_id, struct principal **out)
 {
 	int rc = RC_UNAUTHENTICATED;
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT username, display_name FROM users WHERE id = ? AND disabled = 0");
+	sqlite3_stmt *st = db_stmt(
+		db, "SELECT username, display_name FROM users WHERE id = ? AND disabled = 0");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, user_id);
@@ -28,11 +27,10 @@ int principal_load(struct db *db, struct arena *a, int64_t user_id,
 	p->display_name = arena_strdup(a, db_col_text(st, 1));
 	sqlite3_reset(st);
 
-	st = db_stmt(db,
-		"SELECT ur.id, ur.role, ifnull(ur.org_id, 0), ifnull(o.code, ''),"
-		" ifnull(o.name, ''), ifnull(o.level, '')"
-		" FROM user_roles ur LEFT JOIN org o ON o.id = ur.org_id"
-		" WHERE ur.user_id = ? ORDER BY ur.id");
+	st = db_stmt(db, "SELECT ur.id, ur.role, ifnull(ur.org_id, 0), ifnull(o.code, ''),"
+			 " ifnull(o.name, ''), ifnull(o.level, '')"
+			 " FROM user_roles ur LEFT JOIN org o ON o.id = ur.org_id"
+			 " WHERE ur.user_id = ? ORDER BY ur.id");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, user_id);
@@ -108,8 +106,7 @@ int principal_scope(const struct principal *p, enum perm perm, const char *code,
 	return visible ? RC_FORBIDDEN : RC_NOT_FOUND;
 }
 
-const char *principal_roots(const struct principal *p, enum perm perm,
-			    struct arena *a)
+const char *principal_roots(const struct principal *p, enum perm perm, struct arena *a)
 {
 	if (p == NULL)
 		return NULL;
@@ -164,7 +161,8 @@ json_t *principal_json(const struct principal *p)
 			json_object_set_new(o, "org_id", json_integer(g->org_id));
 			json_object_set_new(o, "org_code", json_string(g->org_code));
 			json_object_set_new(o, "org_name", json_string(g->org_name));
-			json_object_set_new(o, "org_level", json_string(level_name((enum level)g->level)));
+			json_object_set_new(o, "org_level",
+					    json_string(level_name((enum level)g->level)));
 		} else {
 			json_object_set_new(o, "org_id", json_null());
 		}
@@ -174,7 +172,7 @@ json_t *principal_json(const struct principal *p)
 	for (int i = 1; i < PERM__COUNT; i++)
 		if (perms & (1u << i))
 			json_array_append_new(permissions, json_string(perm_name((enum perm)i)));
-	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)p->user_id,
-			 "username", p->username, "display_name", p->display_name,
-			 "roles", roles, "permissions", permissions);
+	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)p->user_id, "username",
+			 p->username, "display_name", p->display_name, "roles", roles,
+			 "permissions", permissions);
 }

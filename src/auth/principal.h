@@ -21,14 +21,14 @@ struct grant {
 	int64_t org_id;       /* 0 for administrator grants */
 	const char *org_code; /* "" for administrator grants */
 	const char *org_name;
-	int level;            /* -1 for administrator grants */
+	int level; /* -1 for administrator grants */
 };
 
 struct principal {
 	int64_t user_id;
 	const char *username;
 	const char *display_name;
-	int64_t session_id;   /* 0 for API keys and the command line */
+	int64_t session_id; /* 0 for API keys and the command line */
 	const char *csrf_token;
 	size_t ngrants;
 	struct grant *grants;
@@ -36,8 +36,7 @@ struct principal {
 
 /* Load an enabled user and their grants into arena memory.  RC_OK, or
  * RC_UNAUTHENTICATED when the user is missing or disabled. */
-int principal_load(struct db *db, struct arena *a, int64_t user_id,
-		   struct principal **out);
+int principal_load(struct db *db, struct arena *a, int64_t user_id, struct principal **out);
 
 /* True when some grant carries perm (anywhere). */
 bool principal_can(const struct principal *p, enum perm perm);
@@ -52,8 +51,7 @@ int principal_scope(const struct principal *p, enum perm perm, const char *code,
 /* The subtree roots where p holds perm, as a JSON array of codes with nested
  * roots removed (so subtree queries never return a row twice); [""] stands
  * for everything.  NULL when p holds perm nowhere. */
-const char *principal_roots(const struct principal *p, enum perm perm,
-			    struct arena *a);
+const char *principal_roots(const struct principal *p, enum perm perm, struct arena *a);
 
 /* First role name carrying perm, for the audit record; "" if none. */
 const char *principal_role_for(const struct principal *p, enum perm perm);

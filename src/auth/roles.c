@@ -9,34 +9,43 @@
 
 #define P(x) (1u << (x))
 #define L(x) (1u << (x))
-#define ANY_LEVEL (L(LEVEL_PROVINCE) | L(LEVEL_CITY) | L(LEVEL_COUNTY) | \
-		   L(LEVEL_TOWN) | L(LEVEL_COMMUNITY) | L(LEVEL_GRID))
+#define ANY_LEVEL                                                              \
+	(L(LEVEL_PROVINCE) | L(LEVEL_CITY) | L(LEVEL_COUNTY) | L(LEVEL_TOWN) | \
+	 L(LEVEL_COMMUNITY) | L(LEVEL_GRID))
 #define COUNTY_UP (L(LEVEL_PROVINCE) | L(LEVEL_CITY) | L(LEVEL_COUNTY))
 
 static const struct role_def roles[ROLE__COUNT] = {
-	[ROLE_SYSADMIN] = {"sysadmin", P(PERM_USER_READ) | P(PERM_USER_MANAGE) | P(PERM_SYSTEM) | P(PERM_ORG_READ), true, 0},
-	[ROLE_SECADMIN] = {"secadmin", P(PERM_USER_READ) | P(PERM_ROLE_GRANT) | P(PERM_ORG_READ), true, 0},
+	[ROLE_SYSADMIN] = {"sysadmin",
+			   P(PERM_USER_READ) | P(PERM_USER_MANAGE) | P(PERM_SYSTEM) |
+				   P(PERM_ORG_READ),
+			   true, 0},
+	[ROLE_SECADMIN] = {"secadmin", P(PERM_USER_READ) | P(PERM_ROLE_GRANT) | P(PERM_ORG_READ),
+			   true, 0},
 	[ROLE_AUDITOR] = {"auditor", P(PERM_AUDIT_READ) | P(PERM_ORG_READ), true, 0},
-	[ROLE_COUNTY_OFFICER] = {"county_officer", P(PERM_ORG_READ) | P(PERM_ORG_WRITE) | P(PERM_GRID_ASSIGN), false, COUNTY_UP},
+	[ROLE_COUNTY_OFFICER] = {"county_officer",
+				 P(PERM_ORG_READ) | P(PERM_ORG_WRITE) | P(PERM_GRID_ASSIGN), false,
+				 COUNTY_UP},
 	[ROLE_DEPARTMENT_OFFICER] = {"department_officer", P(PERM_ORG_READ), false, COUNTY_UP},
-	[ROLE_TOWN_OFFICER] = {"town_officer", P(PERM_ORG_READ) | P(PERM_ORG_WRITE) | P(PERM_GRID_ASSIGN), false, L(LEVEL_TOWN)},
-	[ROLE_COMMUNITY_WORKER] = {"community_worker", P(PERM_ORG_READ) | P(PERM_ORG_WRITE) | P(PERM_GRID_ASSIGN), false, L(LEVEL_COMMUNITY)},
+	[ROLE_TOWN_OFFICER] = {"town_officer",
+			       P(PERM_ORG_READ) | P(PERM_ORG_WRITE) | P(PERM_GRID_ASSIGN), false,
+			       L(LEVEL_TOWN)},
+	[ROLE_COMMUNITY_WORKER] = {"community_worker",
+				   P(PERM_ORG_READ) | P(PERM_ORG_WRITE) | P(PERM_GRID_ASSIGN),
+				   false, L(LEVEL_COMMUNITY)},
 	[ROLE_GRID_WORKER] = {"grid_worker", P(PERM_ORG_READ), false, L(LEVEL_GRID)},
 	[ROLE_PROPERTY_STAFF] = {"property_staff", P(PERM_ORG_READ), false, L(LEVEL_COMMUNITY)},
-	[ROLE_ORG_STAFF] = {"org_staff", P(PERM_ORG_READ), false, L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
-	[ROLE_VOLUNTEER] = {"volunteer", P(PERM_ORG_READ), false, L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
+	[ROLE_ORG_STAFF] = {"org_staff", P(PERM_ORG_READ), false,
+			    L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
+	[ROLE_VOLUNTEER] = {"volunteer", P(PERM_ORG_READ), false,
+			    L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
 	[ROLE_RESIDENT] = {"resident", P(PERM_ORG_READ), false, L(LEVEL_COMMUNITY) | L(LEVEL_GRID)},
 };
 
 static const char *const perm_names[PERM__COUNT] = {
-	[PERM_NONE] = "signed_in",
-	[PERM_ORG_READ] = "org.read",
-	[PERM_ORG_WRITE] = "org.write",
-	[PERM_GRID_ASSIGN] = "grid.assign",
-	[PERM_USER_READ] = "user.read",
-	[PERM_USER_MANAGE] = "user.manage",
-	[PERM_ROLE_GRANT] = "role.grant",
-	[PERM_AUDIT_READ] = "audit.read",
+	[PERM_NONE] = "signed_in",        [PERM_ORG_READ] = "org.read",
+	[PERM_ORG_WRITE] = "org.write",   [PERM_GRID_ASSIGN] = "grid.assign",
+	[PERM_USER_READ] = "user.read",   [PERM_USER_MANAGE] = "user.manage",
+	[PERM_ROLE_GRANT] = "role.grant", [PERM_AUDIT_READ] = "audit.read",
 	[PERM_SYSTEM] = "system",
 };
 

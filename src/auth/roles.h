@@ -11,15 +11,15 @@
 #include <stdint.h>
 
 enum perm {
-	PERM_NONE = 0,       /* any signed-in user */
-	PERM_ORG_READ,       /* see tree nodes and grids in scope */
-	PERM_ORG_WRITE,      /* create grids, rename, draw boundaries */
-	PERM_GRID_ASSIGN,    /* post grid workers on grids */
-	PERM_USER_READ,      /* list accounts */
-	PERM_USER_MANAGE,    /* create, disable, reset accounts */
-	PERM_ROLE_GRANT,     /* grant and revoke roles */
-	PERM_AUDIT_READ,     /* read the audit log */
-	PERM_SYSTEM,         /* operational settings */
+	PERM_NONE = 0,    /* any signed-in user */
+	PERM_ORG_READ,    /* see tree nodes and grids in scope */
+	PERM_ORG_WRITE,   /* create grids, rename, draw boundaries */
+	PERM_GRID_ASSIGN, /* post grid workers on grids */
+	PERM_USER_READ,   /* list accounts */
+	PERM_USER_MANAGE, /* create, disable, reset accounts */
+	PERM_ROLE_GRANT,  /* grant and revoke roles */
+	PERM_AUDIT_READ,  /* read the audit log */
+	PERM_SYSTEM,      /* operational settings */
 	PERM__COUNT
 };
 
@@ -52,10 +52,10 @@ enum level {
 
 struct role_def {
 	const char *name;
-	uint32_t perms;   /* bit (1 << perm) */
-	bool admin;       /* one of the three administrators: held globally,
-			   * exclusive of every other role */
-	uint32_t levels;  /* bit (1 << level) where it may be held */
+	uint32_t perms;  /* bit (1 << perm) */
+	bool admin;      /* one of the three administrators: held globally,
+			  * exclusive of every other role */
+	uint32_t levels; /* bit (1 << level) where it may be held */
 };
 
 const struct role_def *role_def(enum role r);

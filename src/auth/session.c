@@ -12,18 +12,17 @@
 
 #define TOUCH_EVERY_S 60
 
-int session_create(struct db *db, int64_t user_id, const char *client_ip,
-		   const char *user_agent, char token[SEC_TOKEN_CHARS + 1],
-		   struct session *out)
+int session_create(struct db *db, int64_t user_id, const char *client_ip, const char *user_agent,
+		   char token[SEC_TOKEN_CHARS + 1], struct session *out)
 {
 	unsigned char h[SEC_HASH_BYTES];
 	int64_t now = clock_now();
 	sec_token(token);
 	sec_token(out->csrf_token);
 	sec_hash(h, token, strlen(token), NULL);
-	sqlite3_stmt *st = db_stmt(db,
-		"INSERT INTO sessions (token_hash, user_id, csrf_token, created_at,"
-		" last_seen_at, client_ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *st =
+		db_stmt(db, "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at,"
+			    " last_seen_at, client_ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
@@ -44,17 +43,16 @@ int session_create(struct db *db, int64_t user_id, const char *client_ip,
 	return RC_OK;
 }
 
-int session_find(struct db *db, const char *token, int idle_s, int absolute_s,
-		 struct session *out)
+int session_find(struct db *db, const char *token, int idle_s, int absolute_s, struct session *out)
 {
 	unsigned char h[SEC_HASH_BYTES];
 	int64_t now = clock_now();
 	if (strlen(token) != SEC_TOKEN_CHARS)
 		return RC_UNAUTHENTICATED;
 	sec_hash(h, token, strlen(token), NULL);
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT id, user_id, csrf_token, created_at, last_seen_at FROM sessions"
-		" WHERE token_hash = ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "SELECT id, user_id, csrf_token, created_at, last_seen_at FROM sessions"
+			    " WHERE token_hash = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
@@ -127,8 +125,8 @@ int64_t session_count_active(struct db *db, int idle_s)
 int session_purge(struct db *db, int idle_s, int absolute_s)
 {
 	int64_t now = clock_now();
-	sqlite3_stmt *st = db_stmt(db,
-		"DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, now - idle_s);

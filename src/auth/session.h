@@ -21,14 +21,12 @@ struct session {
 
 /* Create a session for user_id; token and csrf receive fresh tokens.  In a
  * transaction. */
-int session_create(struct db *db, int64_t user_id, const char *client_ip,
-		   const char *user_agent, char token[SEC_TOKEN_CHARS + 1],
-		   struct session *out);
+int session_create(struct db *db, int64_t user_id, const char *client_ip, const char *user_agent,
+		   char token[SEC_TOKEN_CHARS + 1], struct session *out);
 /* Find the live session for token.  Expired sessions are deleted and answer
  * RC_UNAUTHENTICATED.  last_seen_at is written at most once a minute so
  * reads do not turn into writes. */
-int session_find(struct db *db, const char *token, int idle_s, int absolute_s,
-		 struct session *out);
+int session_find(struct db *db, const char *token, int idle_s, int absolute_s, struct session *out);
 int session_delete(struct db *db, int64_t id);
 /* End every session of user_id except keep_id (0 for all). */
 int session_delete_user(struct db *db, int64_t user_id, int64_t keep_id);

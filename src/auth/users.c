@@ -21,8 +21,8 @@ const char *users_check_username(const char *name)
 		return "a username starts with a lower-case letter";
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-		      c == '_' || c == '-'))
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
 			return "a username uses only a-z, 0-9, '.', '_' and '-'";
 	}
 	return NULL;
@@ -50,9 +50,9 @@ static int step_done(struct db *db, sqlite3_stmt *st)
 
 int users_find_login(struct db *db, const char *username, struct login_user *u)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT id, password_hash, disabled, failed_logins, locked_until"
-		" FROM users WHERE username = ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "SELECT id, password_hash, disabled, failed_logins, locked_until"
+			    " FROM users WHERE username = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	db_bind_text(st, 1, username);
@@ -71,14 +71,13 @@ int users_find_login(struct db *db, const char *username, struct login_user *u)
 	return rc;
 }
 
-int users_login_failed(struct db *db, int64_t id, int attempts, int lock_s,
-		       bool *locked)
+int users_login_failed(struct db *db, int64_t id, int attempts, int lock_s, bool *locked)
 {
 	int64_t now = clock_now();
 	*locked = false;
-	sqlite3_stmt *st = db_stmt(db,
-		"UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?"
-		" RETURNING failed_logins");
+	sqlite3_stmt *st =
+		db_stmt(db, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?"
+			    " RETURNING failed_logins");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -102,9 +101,9 @@ int users_login_failed(struct db *db, int64_t id, int attempts, int lock_s,
 
 int users_login_ok(struct db *db, int64_t id, const char *new_hash)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"UPDATE users SET failed_logins = 0, locked_until = 0, last_login_at = ?,"
-		" password_hash = coalesce(?, password_hash) WHERE id = ?");
+	sqlite3_stmt *st = db_stmt(
+		db, "UPDATE users SET failed_logins = 0, locked_until = 0, last_login_at = ?,"
+		    " password_hash = coalesce(?, password_hash) WHERE id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, clock_now());
@@ -117,9 +116,9 @@ int users_insert(struct db *db, const char *username, const char *display_name,
 		 const char *password_hash, int64_t *id)
 {
 	int64_t now = clock_now();
-	sqlite3_stmt *st = db_stmt(db,
-		"INSERT INTO users (username, display_name, password_hash,"
-		" password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *st = db_stmt(
+		db, "INSERT INTO users (username, display_name, password_hash,"
+		    " password_changed_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return RC_INTERNAL;
 	db_bind_text(st, 1, username);
@@ -137,9 +136,9 @@ int users_insert(struct db *db, const char *username, const char *display_name,
 int users_set_password(struct db *db, int64_t id, const char *password_hash)
 {
 	int64_t now = clock_now();
-	sqlite3_stmt *st = db_stmt(db,
-		"UPDATE users SET password_hash = ?, password_changed_at = ?,"
-		" failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "UPDATE users SET password_hash = ?, password_changed_at = ?,"
+			    " failed_logins = 0, locked_until = 0, updated_at = ? WHERE id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	db_bind_text(st, 1, password_hash);
@@ -154,8 +153,8 @@ int users_set_password(struct db *db, int64_t id, const char *password_hash)
 
 int users_set_disabled(struct db *db, int64_t id, bool disabled)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int(st, 1, disabled ? 1 : 0);
@@ -169,8 +168,8 @@ int users_set_disabled(struct db *db, int64_t id, bool disabled)
 
 int users_set_display_name(struct db *db, int64_t id, const char *name)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"UPDATE users SET display_name = ?, updated_at = ? WHERE id = ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "UPDATE users SET display_name = ?, updated_at = ? WHERE id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	db_bind_text(st, 1, name);
@@ -184,9 +183,9 @@ int users_set_display_name(struct db *db, int64_t id, const char *name)
 
 int users_unlock(struct db *db, int64_t id)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"UPDATE users SET failed_logins = 0, locked_until = 0, updated_at = ?"
-		" WHERE id = ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "UPDATE users SET failed_logins = 0, locked_until = 0, updated_at = ?"
+			    " WHERE id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, clock_now());
@@ -215,19 +214,19 @@ int users_password_hash(struct db *db, int64_t id, char *out, size_t outlen)
 json_t *users_grants_json(struct db *db, int64_t user_id)
 {
 	json_t *arr = json_array();
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT ur.id, ur.role, ur.org_id, o.code, o.name, o.level, ur.granted_at"
-		" FROM user_roles ur LEFT JOIN org o ON o.id = ur.org_id"
-		" WHERE ur.user_id = ? ORDER BY ur.id");
+	sqlite3_stmt *st = db_stmt(
+		db, "SELECT ur.id, ur.role, ur.org_id, o.code, o.name, o.level, ur.granted_at"
+		    " FROM user_roles ur LEFT JOIN org o ON o.id = ur.org_id"
+		    " WHERE ur.user_id = ? ORDER BY ur.id");
 	if (st == NULL)
 		return arr;
 	sqlite3_bind_int64(st, 1, user_id);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		char at[32];
 		clock_iso(sqlite3_column_int64(st, 6), at, sizeof(at));
-		json_t *g = json_pack("{s:I, s:s, s:s}", "id",
-				      (json_int_t)sqlite3_column_int64(st, 0), "role",
-				      db_col_text(st, 1), "granted_at", at);
+		json_t *g =
+			json_pack("{s:I, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+				  "role", db_col_text(st, 1), "granted_at", at);
 		if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
 			json_object_set_new(g, "org_id", json_null());
 		} else {
@@ -249,10 +248,10 @@ static json_t *user_row_json(struct db *db, sqlite3_stmt *st)
 	clock_iso(sqlite3_column_int64(st, 5), created, sizeof(created));
 	int64_t id = sqlite3_column_int64(st, 0);
 	int64_t locked_until = sqlite3_column_int64(st, 4);
-	json_t *o = json_pack("{s:I, s:s, s:s, s:b, s:b, s:s}", "id", (json_int_t)id,
-			      "username", db_col_text(st, 1), "display_name",
-			      db_col_text(st, 2), "disabled", sqlite3_column_int(st, 3) != 0,
-			      "locked", locked_until > now, "created_at", created);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:b, s:b, s:s}", "id", (json_int_t)id, "username",
+			      db_col_text(st, 1), "display_name", db_col_text(st, 2), "disabled",
+			      sqlite3_column_int(st, 3) != 0, "locked", locked_until > now,
+			      "created_at", created);
 	if (sqlite3_column_type(st, 6) == SQLITE_NULL) {
 		json_object_set_new(o, "last_login_at", json_null());
 	} else {
@@ -266,9 +265,9 @@ static json_t *user_row_json(struct db *db, sqlite3_stmt *st)
 
 int users_get_json(struct db *db, int64_t id, json_t **out_new)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT id, username, display_name, disabled, locked_until, created_at,"
-		" last_login_at FROM users WHERE id = ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "SELECT id, username, display_name, disabled, locked_until, created_at,"
+			    " last_login_at FROM users WHERE id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -285,12 +284,12 @@ int users_get_json(struct db *db, int64_t id, json_t **out_new)
 	return rc;
 }
 
-int users_list_json(struct db *db, const char *q, int64_t limit, int64_t offset,
-		    json_t **items_new, int64_t *total)
+int users_list_json(struct db *db, const char *q, int64_t limit, int64_t offset, json_t **items_new,
+		    int64_t *total)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT count(*) FROM users WHERE ?1 IS NULL"
-		" OR instr(username, ?1) > 0 OR instr(display_name, ?1) > 0");
+	sqlite3_stmt *st =
+		db_stmt(db, "SELECT count(*) FROM users WHERE ?1 IS NULL"
+			    " OR instr(username, ?1) > 0 OR instr(display_name, ?1) > 0");
 	if (st == NULL)
 		return RC_INTERNAL;
 	db_bind_text(st, 1, q);
@@ -302,11 +301,10 @@ int users_list_json(struct db *db, const char *q, int64_t limit, int64_t offset,
 	*total = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 
-	st = db_stmt(db,
-		"SELECT id, username, display_name, disabled, locked_until, created_at,"
-		" last_login_at FROM users WHERE ?1 IS NULL"
-		" OR instr(username, ?1) > 0 OR instr(display_name, ?1) > 0"
-		" ORDER BY username LIMIT ?2 OFFSET ?3");
+	st = db_stmt(db, "SELECT id, username, display_name, disabled, locked_until, created_at,"
+			 " last_login_at FROM users WHERE ?1 IS NULL"
+			 " OR instr(username, ?1) > 0 OR instr(display_name, ?1) > 0"
+			 " ORDER BY username LIMIT ?2 OFFSET ?3");
 	if (st == NULL)
 		return RC_INTERNAL;
 	db_bind_text(st, 1, q);
@@ -323,9 +321,9 @@ int users_list_json(struct db *db, const char *q, int64_t limit, int64_t offset,
 	/* Grants after the listing: the list statement must be reset first. */
 	size_t i;
 	json_t *item;
-	json_array_foreach(items, i, item)
-		json_object_set_new(item, "roles",
-				    users_grants_json(db, json_integer_value(json_object_get(item, "id"))));
+	json_array_foreach(items, i, item) json_object_set_new(
+		item, "roles",
+		users_grants_json(db, json_integer_value(json_object_get(item, "id"))));
 	*items_new = items;
 	return RC_OK;
 }
@@ -341,8 +339,8 @@ int64_t users_id_by_name(struct db *db, const char *username)
 	return id;
 }
 
-const char *users_grant_check(struct db *db, int64_t user_id, int role,
-			      int64_t org_id, const char *org_level)
+const char *users_grant_check(struct db *db, int64_t user_id, int role, int64_t org_id,
+			      const char *org_level)
 {
 	const struct role_def *def = role_def((enum role)role);
 	if (def->admin && org_id != 0)
@@ -375,12 +373,12 @@ const char *users_grant_check(struct db *db, int64_t user_id, int role,
 	return why;
 }
 
-int users_grant(struct db *db, int64_t user_id, int role, int64_t org_id,
-		int64_t granted_by, int64_t *grant_id)
+int users_grant(struct db *db, int64_t user_id, int role, int64_t org_id, int64_t granted_by,
+		int64_t *grant_id)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"INSERT INTO user_roles (user_id, role, org_id, granted_by, granted_at)"
-		" VALUES (?, ?, ?, ?, ?)");
+	sqlite3_stmt *st =
+		db_stmt(db, "INSERT INTO user_roles (user_id, role, org_id, granted_by, granted_at)"
+			    " VALUES (?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, user_id);
@@ -396,12 +394,10 @@ int users_grant(struct db *db, int64_t user_id, int role, int64_t org_id,
 	return rc;
 }
 
-int users_revoke(struct db *db, int64_t user_id, int64_t grant_id,
-		 int64_t *org_id, int *role)
+int users_revoke(struct db *db, int64_t user_id, int64_t grant_id, int64_t *org_id, int *role)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"DELETE FROM user_roles WHERE id = ? AND user_id = ?"
-		" RETURNING ifnull(org_id, 0), role");
+	sqlite3_stmt *st = db_stmt(db, "DELETE FROM user_roles WHERE id = ? AND user_id = ?"
+				       " RETURNING ifnull(org_id, 0), role");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, grant_id);
@@ -420,7 +416,8 @@ int users_revoke(struct db *db, int64_t user_id, int64_t grant_id,
 
 bool users_holds_role_at(struct db *db, int64_t user_id, int role, const char *code)
 {
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = db_stmt(
+		db,
 		"SELECT 1 FROM user_roles ur JOIN org o ON o.id = ur.org_id"
 		" WHERE ur.user_id = ? AND ur.role = ? AND substr(?, 1, length(o.code)) = o.code");
 	if (st == NULL)
@@ -435,8 +432,8 @@ bool users_holds_role_at(struct db *db, int64_t user_id, int role, const char *c
 
 int64_t users_find_grant(struct db *db, int64_t user_id, int role, int64_t org_id)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT id FROM user_roles WHERE user_id = ? AND role = ? AND ifnull(org_id, 0) = ?");
+	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM user_roles WHERE user_id = ? AND role = ? "
+				       "AND ifnull(org_id, 0) = ?");
 	if (st == NULL)
 		return 0;
 	sqlite3_bind_int64(st, 1, user_id);

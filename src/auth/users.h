@@ -32,8 +32,7 @@ struct login_user {
 int users_find_login(struct db *db, const char *username, struct login_user *u);
 /* Count a failed sign-in; lock the account when attempts are reached.
  * Sets *locked when this failure locked it.  In a transaction. */
-int users_login_failed(struct db *db, int64_t id, int attempts, int lock_s,
-		       bool *locked);
+int users_login_failed(struct db *db, int64_t id, int attempts, int lock_s, bool *locked);
 /* Reset the failure count and record the sign-in time.  In a transaction. */
 int users_login_ok(struct db *db, int64_t id, const char *new_hash);
 
@@ -52,26 +51,24 @@ int users_password_hash(struct db *db, int64_t id, char *out, size_t outlen);
 /* One account as JSON with its grants; RC_NOT_FOUND when absent. */
 int users_get_json(struct db *db, int64_t id, json_t **out_new);
 /* Accounts matching q (username or display name substring, NULL for all). */
-int users_list_json(struct db *db, const char *q, int64_t limit, int64_t offset,
-		    json_t **items_new, int64_t *total);
+int users_list_json(struct db *db, const char *q, int64_t limit, int64_t offset, json_t **items_new,
+		    int64_t *total);
 int64_t users_id_by_name(struct db *db, const char *username);
 
 /* Grants.  grant_check returns NULL when role may be given to user at the
  * node (org_id 0 for administrator roles) or the reason. */
-const char *users_grant_check(struct db *db, int64_t user_id, int role,
-			      int64_t org_id, const char *org_level);
-int users_grant(struct db *db, int64_t user_id, int role, int64_t org_id,
-		int64_t granted_by, int64_t *grant_id);
+const char *users_grant_check(struct db *db, int64_t user_id, int role, int64_t org_id,
+			      const char *org_level);
+int users_grant(struct db *db, int64_t user_id, int role, int64_t org_id, int64_t granted_by,
+		int64_t *grant_id);
 /* Remove grant_id of user_id; RC_NOT_FOUND when it is not theirs.  Sets
  * *org_id and *role to what was removed. */
-int users_revoke(struct db *db, int64_t user_id, int64_t grant_id,
-		 int64_t *org_id, int *role);
+int users_revoke(struct db *db, int64_t user_id, int64_t grant_id, int64_t *org_id, int *role);
 /* Id of the grant of role at org_id (0 for none) held by user_id, or 0. */
 int64_t users_find_grant(struct db *db, int64_t user_id, int role, int64_t org_id);
 /* Grants of a user as a JSON array. */
 json_t *users_grants_json(struct db *db, int64_t user_id);
 /* True when the user holds role somewhere covering code. */
-bool users_holds_role_at(struct db *db, int64_t user_id, int role,
-			 const char *code);
+bool users_holds_role_at(struct db *db, int64_t user_id, int role, const char *code);
 
 #endif

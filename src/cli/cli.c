@@ -18,8 +18,7 @@
 #include "db/migrate.h"
 #include "org/org.h"
 
-int cli_parse(int argc, char **argv, int start, const char *const *allowed,
-	      struct cli_opts *o)
+int cli_parse(int argc, char **argv, int start, const char *const *allowed, struct cli_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	for (int i = start; i < argc; i++) {
@@ -148,8 +147,8 @@ static const char *operator_name(void)
 	return name;
 }
 
-int cli_audit(struct db *db, const char *action, const char *object_type,
-	      const char *object_id, int64_t org_id, json_t *detail)
+int cli_audit(struct db *db, const char *action, const char *object_type, const char *object_id,
+	      int64_t org_id, json_t *detail)
 {
 	struct audit_entry e = {
 		.actor_name = operator_name(),

@@ -22,8 +22,7 @@ struct cli_opts {
 /* Parse --name value / --name=value pairs from argv[start..].  Names not in
  * allowed (NULL-terminated; a trailing '!' marks a flag without value) are
  * refused with a message.  Returns 0 or -1. */
-int cli_parse(int argc, char **argv, int start, const char *const *allowed,
-	      struct cli_opts *o);
+int cli_parse(int argc, char **argv, int start, const char *const *allowed, struct cli_opts *o);
 const char *cli_get(const struct cli_opts *o, const char *name);
 bool cli_flag(const struct cli_opts *o, const char *name);
 
@@ -37,8 +36,8 @@ const char *cli_key_path(const char *db_path, const char *key_file, char *buf, s
 int cli_read_password(const char *path, char *buf, size_t len);
 
 /* Audit an operator action of the command line in its own transaction. */
-int cli_audit(struct db *db, const char *action, const char *object_type,
-	      const char *object_id, int64_t org_id, json_t *detail);
+int cli_audit(struct db *db, const char *action, const char *object_type, const char *object_id,
+	      int64_t org_id, json_t *detail);
 
 /* Create an account with a role (org_code NULL for administrator roles).
  * password NULL: a random one is made and copied to out_password. */

@@ -51,8 +51,7 @@ int64_t clock_now_ms(void)
 	struct timespec ts;
 	refresh_offset();
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
-	       atomic_load(&offset_s) * 1000;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + atomic_load(&offset_s) * 1000;
 }
 
 int64_t clock_now(void)
@@ -72,9 +71,8 @@ void clock_iso_ms(int64_t ms, char *buf, size_t len)
 	time_t s = (time_t)(ms / 1000);
 	struct tm tm;
 	gmtime_r(&s, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
 }
 
 void clock_iso(int64_t s, char *buf, size_t len)
@@ -82,9 +80,8 @@ void clock_iso(int64_t s, char *buf, size_t len)
 	time_t t = (time_t)s;
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 static int days_in_month(int y, int m)
@@ -111,8 +108,8 @@ int clock_parse_iso(const char *s, int64_t *out)
 {
 	int y, mo, d, h = 0, mi = 0, se = 0;
 	size_t len = strlen(s);
-	if (len != 10 && !(len == 20 && s[10] == 'T' && s[13] == ':' && s[16] == ':' &&
-			   s[19] == 'Z'))
+	if (len != 10 &&
+	    !(len == 20 && s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z'))
 		return -1;
 	if (s[4] != '-' || s[7] != '-')
 		return -1;
@@ -124,9 +121,8 @@ int clock_parse_iso(const char *s, int64_t *out)
 		mi = digits(s + 14, 2);
 		se = digits(s + 17, 2);
 	}
-	if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
-	    d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 59 || h < 0 ||
-	    mi < 0 || se < 0)
+	if (y < 1900 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	    h > 23 || mi > 59 || se > 59 || h < 0 || mi < 0 || se < 0)
 		return -1;
 	struct tm tm = {0};
 	tm.tm_year = y - 1900;

@@ -25,23 +25,39 @@ struct option_row {
 static const struct option_row rows[] = {
 	{"db", K_STR, O(db_path), 0, 0, "database file"},
 	{"key-file", K_STR, O(key_file), 0, 0, "deployment key file (default: <db>.key)"},
-	{"listen", K_STR, O(listen), 0, 0, "address and port, default 127.0.0.1:8080; port 0 picks a free port"},
+	{"listen", K_STR, O(listen), 0, 0,
+	 "address and port, default 127.0.0.1:8080; port 0 picks a free port"},
 	{"threads", K_INT, O(threads), 0, 256, "worker threads (0: one per core)"},
-	{"max-connections", K_INT, O(max_connections), 1, 100000, "open connections at most (default 1024)"},
-	{"connection-timeout", K_INT, O(connection_timeout_s), 1, 3600, "seconds an idle connection is kept (default 30)"},
-	{"connection-memory", K_INT, O(connection_memory_kib), 16, 65536, "KiB of buffer per connection for headers and body chunks (default 32)"},
-	{"body-limit", K_INT, O(body_limit_kib), 1, 1048576, "KiB a JSON request body may have (default 1024)"},
-	{"session-idle", K_INT, O(session_idle_s), 60, 86400 * 30, "seconds of inactivity that end a session (default 1800)"},
-	{"session-absolute", K_INT, O(session_absolute_s), 60, 86400 * 90, "seconds a session lives at most (default 43200)"},
-	{"lockout-attempts", K_INT, O(lockout_attempts), 1, 1000, "failed sign-ins that lock an account (default 5)"},
-	{"lockout-seconds", K_INT, O(lockout_s), 1, 86400 * 7, "how long an account stays locked (default 600)"},
-	{"login-failures-per-ip", K_INT, O(login_failures_per_ip), 1, 100000, "failed sign-ins per client address per 10 minutes before 429 (default 30)"},
-	{"synchronous-normal", K_BOOL, O(synchronous_normal), 0, 1, "relax fsync: faster writes, the last ones may be lost on power failure"},
-	{"busy-timeout", K_INT, O(busy_timeout_ms), 0, 600000, "ms to wait for the database write lock (default 5000)"},
-	{"trust-proxy", K_BOOL, O(trust_proxy), 0, 1, "take client address and scheme from X-Forwarded-For and X-Forwarded-Proto"},
-	{"public-origin", K_STR, O(public_origin), 0, 0, "origin browsers use, e.g. https://grid.example.gov.cn (default: the Host header)"},
-	{"access-log", K_STR, O(access_log), 0, 0, "'-' for standard error (default), 'off', or a file to append to"},
-	{"clock-file", K_STR, O(clock_file), 0, 0, "testing only: file holding a clock offset in seconds"},
+	{"max-connections", K_INT, O(max_connections), 1, 100000,
+	 "open connections at most (default 1024)"},
+	{"connection-timeout", K_INT, O(connection_timeout_s), 1, 3600,
+	 "seconds an idle connection is kept (default 30)"},
+	{"connection-memory", K_INT, O(connection_memory_kib), 16, 65536,
+	 "KiB of buffer per connection for headers and body chunks (default 32)"},
+	{"body-limit", K_INT, O(body_limit_kib), 1, 1048576,
+	 "KiB a JSON request body may have (default 1024)"},
+	{"session-idle", K_INT, O(session_idle_s), 60, 86400 * 30,
+	 "seconds of inactivity that end a session (default 1800)"},
+	{"session-absolute", K_INT, O(session_absolute_s), 60, 86400 * 90,
+	 "seconds a session lives at most (default 43200)"},
+	{"lockout-attempts", K_INT, O(lockout_attempts), 1, 1000,
+	 "failed sign-ins that lock an account (default 5)"},
+	{"lockout-seconds", K_INT, O(lockout_s), 1, 86400 * 7,
+	 "how long an account stays locked (default 600)"},
+	{"login-failures-per-ip", K_INT, O(login_failures_per_ip), 1, 100000,
+	 "failed sign-ins per client address per 10 minutes before 429 (default 30)"},
+	{"synchronous-normal", K_BOOL, O(synchronous_normal), 0, 1,
+	 "relax fsync: faster writes, the last ones may be lost on power failure"},
+	{"busy-timeout", K_INT, O(busy_timeout_ms), 0, 600000,
+	 "ms to wait for the database write lock (default 5000)"},
+	{"trust-proxy", K_BOOL, O(trust_proxy), 0, 1,
+	 "take client address and scheme from X-Forwarded-For and X-Forwarded-Proto"},
+	{"public-origin", K_STR, O(public_origin), 0, 0,
+	 "origin browsers use, e.g. https://grid.example.gov.cn (default: the Host header)"},
+	{"access-log", K_STR, O(access_log), 0, 0,
+	 "'-' for standard error (default), 'off', or a file to append to"},
+	{"clock-file", K_STR, O(clock_file), 0, 0,
+	 "testing only: file holding a clock offset in seconds"},
 };
 
 void config_defaults(struct config *c)
@@ -81,8 +97,8 @@ int config_set(struct config *c, const char *name, const char *value)
 				 strcmp(value, "no") == 0)
 				v = false;
 			else {
-				fprintf(stderr, "--%s: expected true or false, got '%s'\n",
-					name, value);
+				fprintf(stderr, "--%s: expected true or false, got '%s'\n", name,
+					value);
 				return -1;
 			}
 			*(bool *)(void *)field = v;
@@ -131,8 +147,8 @@ int config_load_file(struct config *c, const char *path)
 		while (*v == ' ' || *v == '\t')
 			v++;
 		size_t vl = strlen(v);
-		while (vl > 0 && (v[vl - 1] == '\n' || v[vl - 1] == '\r' ||
-				  v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+		while (vl > 0 && (v[vl - 1] == '\n' || v[vl - 1] == '\r' || v[vl - 1] == ' ' ||
+				  v[vl - 1] == '\t'))
 			v[--vl] = '\0';
 		if (c->nowned == (int)(sizeof(c->owned) / sizeof(c->owned[0]))) {
 			fprintf(stderr, "%s:%d: too many settings\n", path, lineno);
@@ -169,8 +185,8 @@ const char *config_usage(void)
 		return text;
 	size_t off = 0;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]) && off < sizeof(text); i++) {
-		int n = snprintf(text + off, sizeof(text) - off, "  --%-24s %s\n",
-				 rows[i].name, rows[i].help);
+		int n = snprintf(text + off, sizeof(text) - off, "  --%-24s %s\n", rows[i].name,
+				 rows[i].help);
 		if (n < 0)
 			break;
 		off += (size_t)n;

@@ -10,9 +10,9 @@
 
 struct config {
 	const char *db_path;
-	const char *key_file;         /* default: <db>.key */
-	const char *listen;           /* ADDR:PORT */
-	int threads;                  /* 0: one per core */
+	const char *key_file; /* default: <db>.key */
+	const char *listen;   /* ADDR:PORT */
+	int threads;          /* 0: one per core */
 	int max_connections;
 	int connection_timeout_s;
 	int connection_memory_kib;
@@ -21,14 +21,14 @@ struct config {
 	int session_absolute_s;
 	int lockout_attempts;
 	int lockout_s;
-	int login_failures_per_ip;    /* per 10 minutes */
-	bool synchronous_normal;      /* relax synchronous=FULL */
+	int login_failures_per_ip; /* per 10 minutes */
+	bool synchronous_normal;   /* relax synchronous=FULL */
 	int busy_timeout_ms;
-	bool trust_proxy;             /* honour X-Forwarded-For/-Proto */
-	const char *public_origin;    /* e.g. https://grid.example.gov.cn */
-	const char *access_log;       /* "-" stderr (default), "off", or a file */
-	const char *clock_file;       /* tests only */
-	char *owned[32];              /* strings copied from a config file */
+	bool trust_proxy;          /* honour X-Forwarded-For/-Proto */
+	const char *public_origin; /* e.g. https://grid.example.gov.cn */
+	const char *access_log;    /* "-" stderr (default), "off", or a file */
+	const char *clock_file;    /* tests only */
+	char *owned[32];           /* strings copied from a config file */
 	int nowned;
 };
 

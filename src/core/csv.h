@@ -13,13 +13,13 @@
 
 struct csv {
 	FILE *f;
-	long line;       /* line number of the record just read (1-based) */
-	long next_line;  /* line number where the next record starts */
+	long line;      /* line number of the record just read (1-based) */
+	long next_line; /* line number where the next record starts */
 	size_t nfields;
 	char *fields[CSV_MAX_FIELDS];
 	char *buf;
 	size_t cap;
-	const char *error; /* set when csv_next returns -1 */
+	const char *error;        /* set when csv_next returns -1 */
 	unsigned char pending[3]; /* bytes read ahead looking for a BOM */
 	int npending;
 };

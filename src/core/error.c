@@ -15,11 +15,14 @@ static const struct rc_info table[RC__COUNT] = {
 	[RC_METHOD_NOT_ALLOWED] = {"method_not_allowed", 405, "method not allowed on this path"},
 	[RC_CONFLICT] = {"conflict", 409, "the object already exists or changed meanwhile"},
 	[RC_BODY_TOO_LARGE] = {"body_too_large", 413, "the request body is too large"},
-	[RC_UNSUPPORTED_MEDIA_TYPE] = {"unsupported_media_type", 415, "send the body as application/json"},
+	[RC_UNSUPPORTED_MEDIA_TYPE] = {"unsupported_media_type", 415,
+				       "send the body as application/json"},
 	[RC_VALIDATION_FAILED] = {"validation_failed", 422, "a field is missing or invalid"},
-	[RC_ACCOUNT_LOCKED] = {"account_locked", 423, "too many failed sign-ins; the account is locked for a while"},
+	[RC_ACCOUNT_LOCKED] = {"account_locked", 423,
+			       "too many failed sign-ins; the account is locked for a while"},
 	[RC_RATE_LIMITED] = {"rate_limited", 429, "too many requests; try again later"},
-	[RC_INTERNAL] = {"internal_error", 500, "internal error; the request id is in the server log"},
+	[RC_INTERNAL] = {"internal_error", 500,
+			 "internal error; the request id is in the server log"},
 	[RC_UNAVAILABLE] = {"unavailable", 503, "the server is busy; try again"},
 };
 

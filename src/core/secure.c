@@ -50,11 +50,10 @@ void sec_token(char *out)
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-void sec_hash(unsigned char out[SEC_HASH_BYTES], const void *data,
-		 size_t n, const unsigned char *key)
+void sec_hash(unsigned char out[SEC_HASH_BYTES], const void *data, size_t n,
+	      const unsigned char *key)
 {
-	crypto_generichash(out, SEC_HASH_BYTES, data, n, key,
-			   key ? SEC_KEY_BYTES : 0);
+	crypto_generichash(out, SEC_HASH_BYTES, data, n, key, key ? SEC_KEY_BYTES : 0);
 }
 
 bool sec_equal(const void *a, const void *b, size_t n)
@@ -65,8 +64,8 @@ bool sec_equal(const void *a, const void *b, size_t n)
 static void derive_subkeys(void)
 {
 	for (int i = 1; i < 5; i++)
-		crypto_kdf_derive_from_key(subkeys[i], SEC_KEY_BYTES,
-					   (uint64_t)i, "grassrt_", master_key);
+		crypto_kdf_derive_from_key(subkeys[i], SEC_KEY_BYTES, (uint64_t)i, "grassrt_",
+					   master_key);
 	key_loaded = true;
 }
 
@@ -118,8 +117,8 @@ int sec_key_load(const char *path, bool create)
 	if (f == NULL) {
 		if (errno == ENOENT && create)
 			return key_create(path);
-		log_error("cannot read key file %s: %s (run `grassroots init` to create it)",
-			  path, strerror(errno));
+		log_error("cannot read key file %s: %s (run `grassroots init` to create it)", path,
+			  strerror(errno));
 		return -1;
 	}
 	char line[256];
@@ -127,8 +126,7 @@ int sec_key_load(const char *path, bool create)
 	size_t got = 0;
 	int rc = -1;
 	if (fgets(line, sizeof(line), f) != NULL &&
-	    sodium_hex2bin(key, sizeof(key), line, strlen(line), " \r\n", &got,
-			   NULL) == 0 &&
+	    sodium_hex2bin(key, sizeof(key), line, strlen(line), " \r\n", &got, NULL) == 0 &&
 	    got == SEC_KEY_BYTES) {
 		sec_key_set(key);
 		rc = 0;
@@ -146,8 +144,7 @@ int sec_password_hash(char *out, size_t outlen, const char *password)
 		return -1;
 	while (sem_wait(&hash_slots) != 0 && errno == EINTR)
 		;
-	int rc = crypto_pwhash_str(out, password, strlen(password), PW_OPSLIMIT,
-				   PW_MEMLIMIT);
+	int rc = crypto_pwhash_str(out, password, strlen(password), PW_OPSLIMIT, PW_MEMLIMIT);
 	sem_post(&hash_slots);
 	return rc == 0 ? 0 : -1;
 }
@@ -185,8 +182,7 @@ void sec_password_dummy_verify(const char *password)
 
 void sec_random_password(char *out, size_t len)
 {
-	static const char alphabet[] =
-		"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 	for (size_t i = 0; i < len; i++)
 		out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
 	out[len] = '\0';

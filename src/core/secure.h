@@ -15,10 +15,10 @@
 #define SEC_TOKEN_CHARS 43
 
 enum sec_subkey {
-	SUBKEY_AUDIT = 1,   /* keyed hash chaining the audit log */
-	SUBKEY_FIELD = 2,   /* encryption of personal fields at rest */
-	SUBKEY_BLIND = 3,   /* blind index for exact look-ups */
-	SUBKEY_APIKEY = 4,  /* hashing of machine API keys */
+	SUBKEY_AUDIT = 1,  /* keyed hash chaining the audit log */
+	SUBKEY_FIELD = 2,  /* encryption of personal fields at rest */
+	SUBKEY_BLIND = 3,  /* blind index for exact look-ups */
+	SUBKEY_APIKEY = 4, /* hashing of machine API keys */
 };
 
 /* Initialise libsodium and the password-hash limiter; call once. */
@@ -29,8 +29,8 @@ void sec_random(void *buf, size_t n);
  * (SEC_TOKEN_CHARS + 1 bytes). */
 void sec_token(char *out);
 /* BLAKE2b-256 of data, optionally keyed (key may be NULL). */
-void sec_hash(unsigned char out[SEC_HASH_BYTES], const void *data,
-		 size_t n, const unsigned char *key);
+void sec_hash(unsigned char out[SEC_HASH_BYTES], const void *data, size_t n,
+	      const unsigned char *key);
 /* Constant-time comparison of two equal-length buffers. */
 bool sec_equal(const void *a, const void *b, size_t n);
 

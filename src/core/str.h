@@ -18,8 +18,7 @@ struct sbuf {
 /* Append n bytes; the buffer stays NUL-terminated.  Aborts on OOM. */
 void sbuf_append(struct sbuf *b, const void *data, size_t n);
 void sbuf_puts(struct sbuf *b, const char *s);
-void sbuf_printf(struct sbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Transfer the buffer to the caller (who frees it); b becomes empty. */
 char *sbuf_steal(struct sbuf *b);
 void sbuf_free(struct sbuf *b);

@@ -30,7 +30,8 @@ int db_backup(const char *src_path, const char *out, char *err, size_t errlen)
 		goto out;
 	}
 	sqlite3_busy_timeout(src, 10000);
-	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
 		snprintf(err, errlen, "cannot create %s", tmp);
 		goto out;
 	}

@@ -104,9 +104,8 @@ int db_open(const struct db_options *o, struct db **out)
 				    "PRAGMA cache_size=-16384;"
 				    "PRAGMA mmap_size=268435456;");
 	if (rc == RC_OK)
-		rc = db_exec_static(db, o->synchronous_normal
-						? "PRAGMA synchronous=NORMAL;"
-						: "PRAGMA synchronous=FULL;");
+		rc = db_exec_static(db, o->synchronous_normal ? "PRAGMA synchronous=NORMAL;"
+							      : "PRAGMA synchronous=FULL;");
 	if (rc != RC_OK) {
 		db_close(db);
 		return rc;
@@ -185,8 +184,7 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
 		j = (j + 1) & (db->cap - 1);
 	if (db->slots[j].sql == NULL) {
 		sqlite3_stmt *st = NULL;
-		int src = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
-					     &st, NULL);
+		int src = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 		if (src != SQLITE_OK) {
 			log_error("sql prepare failed: %s in: %s", sqlite3_errmsg(db->h), sql);
 			return NULL;
@@ -221,16 +219,13 @@ int db_rc(struct db *db, int src)
 	switch (src & 0xFF) {
 	case SQLITE_OK:
 	case SQLITE_DONE:
-	case SQLITE_ROW:
-		return RC_OK;
-	case SQLITE_CONSTRAINT:
-		return RC_CONFLICT;
+	case SQLITE_ROW: return RC_OK;
+	case SQLITE_CONSTRAINT: return RC_CONFLICT;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		atomic_fetch_add(&busy_errors, 1);
-		return RC_UNAVAILABLE;
+	case SQLITE_LOCKED: atomic_fetch_add(&busy_errors, 1); return RC_UNAVAILABLE;
 	default:
-		log_error("sql error %d: %s", src, db ? sqlite3_errmsg(db->h) : sqlite3_errstr(src));
+		log_error("sql error %d: %s", src,
+			  db ? sqlite3_errmsg(db->h) : sqlite3_errstr(src));
 		return RC_INTERNAL;
 	}
 }

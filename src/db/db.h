@@ -18,7 +18,7 @@ struct db_options {
 	const char *path;
 	bool synchronous_normal; /* default FULL: acknowledged writes survive power loss */
 	int busy_timeout_ms;
-	bool create;             /* create the file when missing */
+	bool create; /* create the file when missing */
 };
 
 /* Open a connection and apply the pragmas (WAL, foreign keys, synchronous,

@@ -66,7 +66,8 @@ int migrate_to(struct db *db, int target, int *applied)
 		return RC_INTERNAL;
 	if (cur > latest) {
 		log_error("database schema version %d is newer than this program (%d); "
-			  "use a newer grassroots", cur, latest);
+			  "use a newer grassroots",
+			  cur, latest);
 		return RC_CONFLICT;
 	}
 	for (int v = cur + 1; v <= target; v++) {
@@ -90,8 +91,8 @@ int migrate_to(struct db *db, int target, int *applied)
 		else
 			db_rollback(db);
 		if (rc != RC_OK) {
-			log_error("migration %s failed; the database stays at version %d",
-				  f->name, v - 1);
+			log_error("migration %s failed; the database stays at version %d", f->name,
+				  v - 1);
 			return rc;
 		}
 		(*applied)++;

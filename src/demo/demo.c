@@ -34,7 +34,10 @@ static void short_name(const char *name, char *out, size_t len)
 	static const struct {
 		const char *suffix, *keep;
 	} rules[] = {
-		{"居民委员会", ""}, {"村民委员会", "村"}, {"居委会", ""}, {"村委会", "村"},
+		{"居民委员会", ""},
+		{"村民委员会", "村"},
+		{"居委会", ""},
+		{"村委会", "村"},
 	};
 	snprintf(out, len, "%s", name);
 	size_t n = strlen(out);
@@ -72,8 +75,8 @@ static int town_grids(struct db *db, int64_t town_id, int town_index, int64_t *m
 {
 	struct community cs[256];
 	size_t n = 0;
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT id, code, name FROM org WHERE parent_id = ? AND level = 'community' ORDER BY code");
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, code, name FROM org WHERE parent_id = ? AND "
+				       "level = 'community' ORDER BY code");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, town_id);
@@ -133,7 +136,8 @@ int demo_build(struct db *db, const char *dir, const char *password)
 		fprintf(stderr, "import divisions: %s\n", err);
 		return rc;
 	}
-	printf("imported %lld division nodes of 诸暨市 (%s): %lld towns, %lld communities and villages\n",
+	printf("imported %lld division nodes of 诸暨市 (%s): %lld towns, %lld communities and "
+	       "villages\n",
 	       (long long)s.read, DEMO_COUNTY, (long long)s.by_level[3], (long long)s.by_level[4]);
 
 	int64_t grids = 0;
@@ -141,7 +145,8 @@ int demo_build(struct db *db, const char *dir, const char *password)
 	rc = db_begin(db);
 	if (rc != RC_OK)
 		return rc;
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = db_stmt(
+		db,
 		"SELECT id FROM org WHERE level = 'town' AND code LIKE '330681%' ORDER BY code");
 	int64_t towns[64];
 	int nt = 0;

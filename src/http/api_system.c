@@ -21,9 +21,9 @@ int api_healthz(struct req *r)
 	sqlite3_stmt *st = db_stmt(r->db, "SELECT 1");
 	if (st == NULL || sqlite3_step(st) != SQLITE_ROW)
 		return req_fail(r, RC_UNAVAILABLE, NULL, "the database does not answer");
-	return req_reply(r, 200, json_pack("{s:s, s:s, s:i}", "status", "ok", "version",
-					   GRASSROOTS_VERSION, "schema",
-					   migrate_current(r->db)));
+	return req_reply(r, 200,
+			 json_pack("{s:s, s:s, s:i}", "status", "ok", "version", GRASSROOTS_VERSION,
+				   "schema", migrate_current(r->db)));
 }
 
 int api_metrics(struct req *r)
@@ -31,8 +31,8 @@ int api_metrics(struct req *r)
 	struct sbuf b = {0};
 	metrics_render(&b, session_count_active(r->db, r->cfg->session_idle_s));
 	size_t len = b.len;
-	return req_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8",
-			     sbuf_steal(&b), len, true);
+	return req_reply_raw(r, 200, "text/plain; version=0.0.4; charset=utf-8", sbuf_steal(&b),
+			     len, true);
 }
 
 int api_openapi(struct req *r)
@@ -51,10 +51,11 @@ int api_roles(struct req *r)
 				json_array_append_new(perms, json_string(perm_name((enum perm)p)));
 		for (int l = 0; l < LEVEL__COUNT; l++)
 			if (d->levels & (1u << l))
-				json_array_append_new(levels, json_string(level_name((enum level)l)));
-		json_array_append_new(items, json_pack("{s:s, s:b, s:o, s:o}", "role", d->name,
-						       "admin", d->admin, "permissions", perms,
-						       "levels", levels));
+				json_array_append_new(levels,
+						      json_string(level_name((enum level)l)));
+		json_array_append_new(items,
+				      json_pack("{s:s, s:b, s:o, s:o}", "role", d->name, "admin",
+						d->admin, "permissions", perms, "levels", levels));
 	}
 	return req_reply(r, 200, json_pack("{s:o}", "items", items));
 }

@@ -7,11 +7,11 @@
 #include <stddef.h>
 
 struct asset {
-	const char *path;  /* "/index.html" */
+	const char *path; /* "/index.html" */
 	const unsigned char *data;
 	size_t size;
-	const char *type;  /* Content-Type */
-	char etag[20];     /* quoted hash of the content */
+	const char *type; /* Content-Type */
+	char etag[20];    /* quoted hash of the content */
 };
 
 /* Index the embedded files; call once before serving. */

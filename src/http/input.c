@@ -38,8 +38,8 @@ const char *input_check(const struct field *f, json_t *v)
 			return "must be a whole number";
 		if (f->type == FT_ID && json_integer_value(v) < 1)
 			return "must be a positive id";
-		if (f->type == FT_INT && (json_integer_value(v) < f->min ||
-					  json_integer_value(v) > f->max))
+		if (f->type == FT_INT &&
+		    (json_integer_value(v) < f->min || json_integer_value(v) > f->max))
 			return "is out of range";
 		break;
 	case FT_BOOL:
@@ -92,7 +92,8 @@ static int check_object(struct req *r, const struct field *spec, json_t *obj)
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		const struct field *f = find_field(spec, key);
 		if (f == NULL)
 			return req_fail(r, RC_VALIDATION_FAILED, key, "unknown field '%s'", key);
@@ -135,11 +136,12 @@ int input_query(struct req *r, json_t *raw)
 	json_t *v;
 	int rc = RC_OK;
 	r->query = typed;
-	json_object_foreach(raw, key, v) {
+	json_object_foreach(raw, key, v)
+	{
 		const struct field *f = find_field(r->route->query, key);
 		if (f == NULL) {
-			rc = req_fail(r, RC_VALIDATION_FAILED, key,
-				      "unknown query parameter '%s'", key);
+			rc = req_fail(r, RC_VALIDATION_FAILED, key, "unknown query parameter '%s'",
+				      key);
 			break;
 		}
 		const char *s = json_string_value(v);

@@ -15,15 +15,15 @@ static const int statuses[] = {200, 201, 204, 304, 400, 401, 403, 404, 405,
 #define NSTATUS_ALL (NSTATUS + 1) /* last: any other */
 
 /* seconds: 0.5ms .. 5s */
-static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-				 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+				 0.1,    0.25,  0.5,    1,     2.5,  5};
 #define NBUCKET (sizeof(buckets) / sizeof(buckets[0]))
 
 static size_t nslots;
-static _Atomic uint64_t *counts;      /* [slot][status] */
-static _Atomic uint64_t *hist;        /* [slot][bucket], cumulative on render */
-static _Atomic uint64_t *sum_us;      /* [slot] */
-static _Atomic uint64_t *obs;         /* [slot] */
+static _Atomic uint64_t *counts; /* [slot][status] */
+static _Atomic uint64_t *hist;   /* [slot][bucket], cumulative on render */
+static _Atomic uint64_t *sum_us; /* [slot] */
+static _Atomic uint64_t *obs;    /* [slot] */
 
 void metrics_init(size_t nroutes)
 {
@@ -40,9 +40,8 @@ void metrics_record(int route_index, int status, int64_t micros)
 {
 	if (counts == NULL)
 		return;
-	size_t slot = (route_index < 0 || (size_t)route_index >= nslots - 1)
-			      ? nslots - 1
-			      : (size_t)route_index;
+	size_t slot = (route_index < 0 || (size_t)route_index >= nslots - 1) ? nslots - 1
+									     : (size_t)route_index;
 	size_t si = NSTATUS;
 	for (size_t i = 0; i < NSTATUS; i++)
 		if (statuses[i] == status) {
@@ -84,14 +83,19 @@ void metrics_render(struct sbuf *b, int64_t sessions_active)
 			if (v == 0)
 				continue;
 			if (i < NSTATUS)
-				sbuf_printf(b, "grassroots_http_requests_total{method=\"%s\",route=\"%s\",status=\"%d\"} %llu\n",
+				sbuf_printf(b,
+					    "grassroots_http_requests_total{method=\"%s\",route=\"%"
+					    "s\",status=\"%d\"} %llu\n",
 					    m, p, statuses[i], (unsigned long long)v);
 			else
-				sbuf_printf(b, "grassroots_http_requests_total{method=\"%s\",route=\"%s\",status=\"other\"} %llu\n",
+				sbuf_printf(b,
+					    "grassroots_http_requests_total{method=\"%s\",route=\"%"
+					    "s\",status=\"other\"} %llu\n",
 					    m, p, (unsigned long long)v);
 		}
 	}
-	sbuf_puts(b, "# HELP grassroots_http_request_duration_seconds Time from request start to response queued.\n"
+	sbuf_puts(b, "# HELP grassroots_http_request_duration_seconds Time from request start to "
+		     "response queued.\n"
 		     "# TYPE grassroots_http_request_duration_seconds histogram\n");
 	for (size_t s = 0; s < nslots; s++) {
 		uint64_t n = atomic_load(&obs[s]);
@@ -102,27 +106,36 @@ void metrics_render(struct sbuf *b, int64_t sessions_active)
 		uint64_t cum = 0;
 		for (size_t i = 0; i < NBUCKET; i++) {
 			cum += atomic_load(&hist[s * (NBUCKET + 1) + i]);
-			sbuf_printf(b, "grassroots_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"%g\"} %llu\n",
+			sbuf_printf(b,
+				    "grassroots_http_request_duration_seconds_bucket{method=\"%s\","
+				    "route=\"%s\",le=\"%g\"} %llu\n",
 				    m, p, buckets[i], (unsigned long long)cum);
 		}
 		cum += atomic_load(&hist[s * (NBUCKET + 1) + NBUCKET]);
-		sbuf_printf(b, "grassroots_http_request_duration_seconds_bucket{method=\"%s\",route=\"%s\",le=\"+Inf\"} %llu\n",
+		sbuf_printf(b,
+			    "grassroots_http_request_duration_seconds_bucket{method=\"%s\",route="
+			    "\"%s\",le=\"+Inf\"} %llu\n",
 			    m, p, (unsigned long long)cum);
-		sbuf_printf(b, "grassroots_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\"} %.6f\n",
+		sbuf_printf(b,
+			    "grassroots_http_request_duration_seconds_sum{method=\"%s\",route=\"%"
+			    "s\"} %.6f\n",
 			    m, p, (double)atomic_load(&sum_us[s]) / 1e6);
-		sbuf_printf(b, "grassroots_http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n",
+		sbuf_printf(b,
+			    "grassroots_http_request_duration_seconds_count{method=\"%s\",route=\"%"
+			    "s\"} %llu\n",
 			    m, p, (unsigned long long)n);
 	}
-	sbuf_printf(b, "# HELP grassroots_db_busy_waits_total Waits for the database write lock.\n"
-		       "# TYPE grassroots_db_busy_waits_total counter\n"
-		       "grassroots_db_busy_waits_total %llu\n"
-		       "# HELP grassroots_db_busy_errors_total Statements that failed as busy or locked after waiting.\n"
-		       "# TYPE grassroots_db_busy_errors_total counter\n"
-		       "grassroots_db_busy_errors_total %llu\n"
-		       "# HELP grassroots_sessions_active Sessions used within the idle timeout.\n"
-		       "# TYPE grassroots_sessions_active gauge\n"
-		       "grassroots_sessions_active %lld\n",
+	sbuf_printf(b,
+		    "# HELP grassroots_db_busy_waits_total Waits for the database write lock.\n"
+		    "# TYPE grassroots_db_busy_waits_total counter\n"
+		    "grassroots_db_busy_waits_total %llu\n"
+		    "# HELP grassroots_db_busy_errors_total Statements that failed as busy or "
+		    "locked after waiting.\n"
+		    "# TYPE grassroots_db_busy_errors_total counter\n"
+		    "grassroots_db_busy_errors_total %llu\n"
+		    "# HELP grassroots_sessions_active Sessions used within the idle timeout.\n"
+		    "# TYPE grassroots_sessions_active gauge\n"
+		    "grassroots_sessions_active %lld\n",
 		    (unsigned long long)db_metric_busy_waits(),
-		    (unsigned long long)db_metric_busy_errors(),
-		    (long long)sessions_active);
+		    (unsigned long long)db_metric_busy_errors(), (long long)sessions_active);
 }

@@ -30,12 +30,8 @@ static json_t *field_schema(const struct field *f)
 		if (f->max != INT64_MAX)
 			json_object_set_new(s, "maximum", json_integer(f->max));
 		break;
-	case FT_ID:
-		s = json_pack("{s:s, s:i}", "type", "integer", "minimum", 1);
-		break;
-	case FT_BOOL:
-		s = json_pack("{s:s}", "type", "boolean");
-		break;
+	case FT_ID: s = json_pack("{s:s, s:i}", "type", "integer", "minimum", 1); break;
+	case FT_BOOL: s = json_pack("{s:s}", "type", "boolean"); break;
 	case FT_ENUM: {
 		json_t *e = json_array();
 		for (const char *const *c = f->choices; *c; c++)
@@ -43,9 +39,7 @@ static json_t *field_schema(const struct field *f)
 		s = json_pack("{s:s, s:o}", "type", "string", "enum", e);
 		break;
 	}
-	case FT_OBJECT:
-		s = json_pack("{s:s}", "type", "object");
-		break;
+	case FT_OBJECT: s = json_pack("{s:s}", "type", "object"); break;
 	case FT_ARRAY:
 		s = json_pack("{s:s, s:{}}", "type", "array", "items");
 		if (f->min)
@@ -74,8 +68,8 @@ static json_t *error_response(const char *desc)
 
 static json_t *operation(const struct route *r)
 {
-	json_t *op = json_pack("{s:s, s:[s]}", "summary", r->summary ? r->summary : "",
-			       "tags", r->tag ? r->tag : "system");
+	json_t *op = json_pack("{s:s, s:[s]}", "summary", r->summary ? r->summary : "", "tags",
+			       r->tag ? r->tag : "system");
 	char opid[160];
 	snprintf(opid, sizeof(opid), "%s %s", r->method, r->path);
 	json_object_set_new(op, "operationId", json_string(opid));
@@ -111,8 +105,8 @@ static json_t *operation(const struct route *r)
 			if (f->flags & FIELD_REQUIRED)
 				json_array_append_new(required, json_string(f->name));
 		}
-		json_t *schema = json_pack("{s:s, s:o, s:b}", "type", "object", "properties",
-					   props, "additionalProperties", 0);
+		json_t *schema = json_pack("{s:s, s:o, s:b}", "type", "object", "properties", props,
+					   "additionalProperties", 0);
 		if (json_array_size(required) > 0)
 			json_object_set_new(schema, "required", required);
 		else
@@ -129,8 +123,10 @@ static json_t *operation(const struct route *r)
 	if (r->response != NULL && r->ok_status != 204) {
 		char ref[128];
 		snprintf(ref, sizeof(ref), "#/components/schemas/%s", r->response);
-		const char *ctype = strcmp(r->response, "Metrics") == 0 ? "text/plain" : "application/json";
-		json_object_set_new(ok, "content", json_pack("{s:{s:{s:s}}}", ctype, "schema", "$ref", ref));
+		const char *ctype =
+			strcmp(r->response, "Metrics") == 0 ? "text/plain" : "application/json";
+		json_object_set_new(ok, "content",
+				    json_pack("{s:{s:{s:s}}}", ctype, "schema", "$ref", ref));
 	}
 	json_object_set_new(responses, code, ok);
 	if (!(r->flags & ROUTE_PUBLIC)) {
@@ -138,7 +134,8 @@ static json_t *operation(const struct route *r)
 		json_object_set_new(responses, "403", error_response("forbidden or csrf_failed"));
 	}
 	if (strchr(r->path, '{') != NULL)
-		json_object_set_new(responses, "404", error_response("not_found (also outside your scope)"));
+		json_object_set_new(responses, "404",
+				    error_response("not_found (also outside your scope)"));
 	if (r->body != NULL || r->query != NULL)
 		json_object_set_new(responses, "422", error_response("validation_failed"));
 	if (r->body != NULL) {
@@ -166,7 +163,8 @@ static json_t *schemas(void)
 		if (strcmp(f->name, "/openapi-schemas.json") != 0)
 			continue;
 		json_error_t err;
-		json_t *s = json_loadb((const char *)f->data, f->size, JSON_REJECT_DUPLICATES, &err);
+		json_t *s =
+			json_loadb((const char *)f->data, f->size, JSON_REJECT_DUPLICATES, &err);
 		if (s != NULL)
 			return s;
 		log_error("openapi-schemas.json: %s at line %d", err.text, err.line);
@@ -191,27 +189,24 @@ json_t *openapi_document(void)
 	json_t *codes = json_array();
 	for (int rc = 1; rc < RC__COUNT; rc++)
 		json_array_append_new(codes, json_string(rc_info(rc)->code));
-	json_t *components = json_pack(
-		"{s:o, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}}",
-		"schemas", schemas(),
-		"securitySchemes",
-		"bearerAuth", "type", "http", "scheme", "bearer",
-		"cookieAuth", "type", "apiKey", "in", "cookie", "name", "gr_session");
+	json_t *components =
+		json_pack("{s:o, s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}}", "schemas", schemas(),
+			  "securitySchemes", "bearerAuth", "type", "http", "scheme", "bearer",
+			  "cookieAuth", "type", "apiKey", "in", "cookie", "name", "gr_session");
 	json_t *err = json_object_get(json_object_get(components, "schemas"), "Error");
-	json_t *code = json_object_get(json_object_get(json_object_get(err, "properties"), "error"), "properties");
+	json_t *code = json_object_get(json_object_get(json_object_get(err, "properties"), "error"),
+				       "properties");
 	if (code != NULL)
 		json_object_set_new(json_object_get(code, "code"), "enum", codes);
 	else
 		json_decref(codes);
 	return json_pack("{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:[{s:[]}, {s:[]}], s:o, s:o}",
-			 "openapi", "3.0.3",
-			 "info", "title", "Grassroots API", "version", GRASSROOTS_VERSION,
-			 "description", "Grassroots governance platform. Errors use the envelope "
+			 "openapi", "3.0.3", "info", "title", "Grassroots API", "version",
+			 GRASSROOTS_VERSION, "description",
+			 "Grassroots governance platform. Errors use the envelope "
 			 "{\"error\":{\"code\",\"message\",\"field\"}}; lists are paginated with "
 			 "limit (at most 200) and offset and return the total. Objects outside "
 			 "your data scope answer 404.",
-			 "servers", "url", "/",
-			 "security", "bearerAuth", "cookieAuth",
-			 "paths", paths,
-			 "components", components);
+			 "servers", "url", "/", "security", "bearerAuth", "cookieAuth", "paths",
+			 paths, "components", components);
 }

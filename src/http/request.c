@@ -33,8 +33,8 @@ int req_reply(struct req *r, int status, json_t *body_new)
 	return RC_OK;
 }
 
-int req_reply_raw(struct req *r, int status, const char *type, const void *data,
-		  size_t len, bool owned)
+int req_reply_raw(struct req *r, int status, const char *type, const void *data, size_t len,
+		  bool owned)
 {
 	r->status = status;
 	r->raw = data;
@@ -109,20 +109,21 @@ struct page req_page(struct req *r)
 
 json_t *page_json(json_t *items_new, int64_t total, struct page p)
 {
-	return json_pack("{s:o, s:I, s:I, s:I}", "items", items_new, "total",
-			 (json_int_t)total, "limit", (json_int_t)p.limit, "offset",
-			 (json_int_t)p.offset);
+	return json_pack("{s:o, s:I, s:I, s:I}", "items", items_new, "total", (json_int_t)total,
+			 "limit", (json_int_t)p.limit, "offset", (json_int_t)p.offset);
 }
 
-int req_audit(struct req *r, const char *action, const char *object_type,
-	      const char *object_id, int64_t org_id, json_t *detail_new)
+int req_audit(struct req *r, const char *action, const char *object_type, const char *object_id,
+	      int64_t org_id, json_t *detail_new)
 {
 	struct audit_entry e = {
 		.actor_id = r->who ? r->who->user_id : 0,
 		.actor_name = r->who ? r->who->username : "",
-		.role = r->acting_role ? r->acting_role
-				       : principal_role_for(r->who, r->route ? r->route->perm : PERM_NONE),
-		.action = action ? action : (r->route && r->route->action ? r->route->action : "request"),
+		.role = r->acting_role
+				? r->acting_role
+				: principal_role_for(r->who, r->route ? r->route->perm : PERM_NONE),
+		.action = action ? action
+				 : (r->route && r->route->action ? r->route->action : "request"),
 		.object_type = object_type,
 		.object_id = object_id,
 		.org_id = org_id,

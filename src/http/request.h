@@ -27,9 +27,9 @@ enum auth_via { AUTH_NONE, AUTH_BEARER, AUTH_COOKIE };
 
 struct req {
 	struct arena arena;
-	void *conn;                 /* struct MHD_Connection, for the server only */
+	void *conn; /* struct MHD_Connection, for the server only */
 	const struct config *cfg;
-	const struct route *route;  /* NULL when no route matched */
+	const struct route *route; /* NULL when no route matched */
 	int route_index;
 	const char *method;
 	const char *path;
@@ -40,8 +40,8 @@ struct req {
 	char *body;
 	size_t body_len, body_limit;
 	bool body_too_large;
-	json_t *in;     /* validated body object (owned) */
-	json_t *query;  /* validated query parameters (owned) */
+	json_t *in;    /* validated body object (owned) */
+	json_t *query; /* validated query parameters (owned) */
 
 	struct principal *who;
 	enum auth_via via;
@@ -54,18 +54,18 @@ struct req {
 
 	/* response */
 	int status;
-	json_t *out;            /* owned */
-	const void *raw;        /* non-JSON body */
+	json_t *out;     /* owned */
+	const void *raw; /* non-JSON body */
 	size_t raw_len;
-	bool raw_owned;         /* free(raw) after sending */
+	bool raw_owned; /* free(raw) after sending */
 	const char *raw_type;
 	const char *hdr_name[REQ_MAX_HEADERS];
 	const char *hdr_value[REQ_MAX_HEADERS];
 	int nhdrs;
-	int rc;                 /* error code when failed */
+	int rc; /* error code when failed */
 	const char *err_message;
 	const char *err_field;
-	bool audited;           /* the handler wrote its audit record */
+	bool audited; /* the handler wrote its audit record */
 };
 
 /* Record a failure: rc with an optional field and message (printf), and
@@ -75,8 +75,8 @@ int req_fail(struct req *r, int rc, const char *field, const char *fmt, ...)
 /* Answer with status and body (reference stolen; NULL for no body). */
 int req_reply(struct req *r, int status, json_t *body_new);
 /* Answer with a non-JSON body; data must outlive the request unless owned. */
-int req_reply_raw(struct req *r, int status, const char *type, const void *data,
-		  size_t len, bool owned);
+int req_reply_raw(struct req *r, int status, const char *type, const void *data, size_t len,
+		  bool owned);
 void req_add_header(struct req *r, const char *name, const char *value);
 /* Request header or NULL. */
 const char *req_header(struct req *r, const char *name);
@@ -101,8 +101,8 @@ json_t *page_json(json_t *items_new, int64_t total, struct page p);
 /* Append an audit record for this request inside the caller's transaction,
  * attributed to the signed-in user, with the route's action unless action
  * is given.  Takes ownership of detail_new (may be NULL). */
-int req_audit(struct req *r, const char *action, const char *object_type,
-	      const char *object_id, int64_t org_id, json_t *detail_new);
+int req_audit(struct req *r, const char *action, const char *object_type, const char *object_id,
+	      int64_t org_id, json_t *detail_new);
 
 /* Open the write transaction of a handler. */
 int req_tx_begin(struct req *r);
@@ -115,8 +115,10 @@ int req_tx_end(struct req *r, int rc);
 int req_scope(struct req *r, enum perm perm, const char *code);
 
 /* Common query fields for lists. */
-#define PAGE_QUERY                                                            \
-	{"limit", FT_INT, 0, 1, 200, NULL, NULL, "page size, 1-200 (default 50)"}, \
-	{"offset", FT_INT, 0, 0, INT64_MAX, NULL, NULL, "rows to skip (default 0)"}
+#define PAGE_QUERY                                                                        \
+	{"limit", FT_INT, 0, 1, 200, NULL, NULL, "page size, 1-200 (default 50)"},        \
+	{                                                                                 \
+		"offset", FT_INT, 0, 0, INT64_MAX, NULL, NULL, "rows to skip (default 0)" \
+	}
 
 #endif

@@ -17,14 +17,14 @@
 struct req;
 
 enum ftype {
-	FT_STRING,  /* min/max: length in characters */
-	FT_INT,     /* min/max: value */
-	FT_ID,      /* positive integer id */
+	FT_STRING, /* min/max: length in characters */
+	FT_INT,    /* min/max: value */
+	FT_ID,     /* positive integer id */
 	FT_BOOL,
-	FT_ENUM,    /* one of choices */
-	FT_OBJECT,  /* any JSON object; the handler validates its shape */
-	FT_ARRAY,   /* any JSON array; min/max: number of items (0: no bound) */
-	FT_DATE,    /* YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ */
+	FT_ENUM,   /* one of choices */
+	FT_OBJECT, /* any JSON object; the handler validates its shape */
+	FT_ARRAY,  /* any JSON array; min/max: number of items (0: no bound) */
+	FT_DATE,   /* YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ */
 };
 
 #define FIELD_REQUIRED 1u
@@ -42,23 +42,23 @@ struct field {
 };
 
 /* Route flags */
-#define ROUTE_PUBLIC 1u     /* no sign-in needed */
-#define ROUTE_RAW 2u        /* not JSON API: no envelope checks on the body */
-#define ROUTE_NO_AUDIT 4u   /* the handler audits by itself (e.g. sign-in) */
+#define ROUTE_PUBLIC 1u   /* no sign-in needed */
+#define ROUTE_RAW 2u      /* not JSON API: no envelope checks on the body */
+#define ROUTE_NO_AUDIT 4u /* the handler audits by itself (e.g. sign-in) */
 
 struct route {
 	const char *method;
-	const char *path;      /* literal segments and {name} parameters */
+	const char *path; /* literal segments and {name} parameters */
 	unsigned flags;
-	enum perm perm;        /* PERM_NONE: any signed-in user */
+	enum perm perm;            /* PERM_NONE: any signed-in user */
 	const struct field *body;  /* NULL-name-terminated, or NULL */
 	const struct field *query; /* NULL-name-terminated, or NULL */
 	int (*handler)(struct req *r);
-	const char *action;    /* audit action of a state change */
-	const char *tag;       /* OpenAPI tag */
-	const char *summary;   /* OpenAPI summary (required) */
-	const char *response;  /* OpenAPI schema name of the success body */
-	int ok_status;         /* success status: 200, 201 or 204 */
+	const char *action;   /* audit action of a state change */
+	const char *tag;      /* OpenAPI tag */
+	const char *summary;  /* OpenAPI summary (required) */
+	const char *response; /* OpenAPI schema name of the success body */
+	int ok_status;        /* success status: 200, 201 or 204 */
 };
 
 extern const struct route routes[];

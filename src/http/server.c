@@ -54,10 +54,12 @@ static void client_address(struct req *r, struct MHD_Connection *c)
 	if (ci != NULL && ci->client_addr != NULL) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+			inet_ntop(AF_INET,
+				  &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
 				  r->client_ip, sizeof(r->client_ip));
 		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			inet_ntop(AF_INET6,
+				  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 				  r->client_ip, sizeof(r->client_ip));
 	}
 	if (!cfg->trust_proxy)
@@ -186,12 +188,12 @@ static int check_csrf(struct req *r)
 	if (r->via != AUTH_COOKIE || safe_method(r->method))
 		return RC_OK;
 	const char *t = req_header(r, "X-CSRF-Token");
-	if (t == NULL || r->who->csrf_token == NULL ||
-	    strlen(t) != strlen(r->who->csrf_token) ||
+	if (t == NULL || r->who->csrf_token == NULL || strlen(t) != strlen(r->who->csrf_token) ||
 	    !sec_equal(t, r->who->csrf_token, strlen(t)))
 		return req_fail(r, RC_CSRF_FAILED, NULL, "missing or wrong X-CSRF-Token");
 	if (!origin_ok(r))
-		return req_fail(r, RC_CSRF_FAILED, NULL, "the Origin header does not match this site");
+		return req_fail(r, RC_CSRF_FAILED, NULL,
+				"the Origin header does not match this site");
 	return RC_OK;
 }
 
@@ -202,8 +204,8 @@ struct query_collect {
 	const char *dup;
 };
 
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind,
-				   const char *key, const char *value)
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
 {
 	(void)kind;
 	struct query_collect *qc = cls;
@@ -281,7 +283,8 @@ static void audit_failure(struct req *r)
 	struct audit_entry e = {
 		.actor_id = r->who ? r->who->user_id : 0,
 		.actor_name = r->who ? r->who->username : "",
-		.role = r->acting_role ? r->acting_role : principal_role_for(r->who, r->route->perm),
+		.role = r->acting_role ? r->acting_role
+				       : principal_role_for(r->who, r->route->perm),
 		.action = r->route->action ? r->route->action : "request",
 		.object_type = "",
 		.object_id = r->nparams > 0 ? r->params[0] : "",
@@ -319,7 +322,8 @@ static void dispatch(struct req *r)
 	}
 	rc = authenticate(r);
 	if (rc != RC_OK) {
-		req_fail(r, rc, NULL, rc == RC_UNAUTHENTICATED ? "the token is not valid or has expired" : NULL);
+		req_fail(r, rc, NULL,
+			 rc == RC_UNAUTHENTICATED ? "the token is not valid or has expired" : NULL);
 		goto audit;
 	}
 	if (r->who == NULL && !(r->route->flags & ROUTE_PUBLIC)) {
@@ -427,9 +431,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct req *r)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_size,
-				  void **con_cls)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_size, void **con_cls)
 {
 	(void)cls;
 	(void)version;
@@ -481,12 +484,13 @@ static void access_log(struct req *r)
 		return;
 	char ts[32];
 	clock_iso_ms(clock_now_ms(), ts, sizeof(ts));
-	json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:I}",
-				 "time", ts, "request_id", r->request_id,
-				 "method", r->method,
-				 "route", r->route ? r->route->path : (r->raw != NULL && r->rc == RC_OK ? "static" : "unmatched"),
-				 "status", r->status, "bytes", (json_int_t)r->raw_len,
-				 "us", (json_int_t)(clock_mono_us() - r->start_us));
+	json_t *line =
+		json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:I}", "time", ts, "request_id",
+			  r->request_id, "method", r->method, "route",
+			  r->route ? r->route->path
+				   : (r->raw != NULL && r->rc == RC_OK ? "static" : "unmatched"),
+			  "status", r->status, "bytes", (json_int_t)r->raw_len, "us",
+			  (json_int_t)(clock_mono_us() - r->start_us));
 	json_object_set_new(line, "user", r->who ? json_integer(r->who->user_id) : json_null());
 	char *s = json_dumps(line, JSON_COMPACT);
 	json_decref(line);
@@ -528,8 +532,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---------- start and stop ---------- */
 
-static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len,
-			bool *v6)
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len, bool *v6)
 {
 	char host[128];
 	const char *colon = strrchr(spec, ':');
@@ -570,7 +573,8 @@ int server_run(const struct config *c)
 	socklen_t sslen;
 	bool v6 = false;
 	if (parse_listen(c->listen, &ss, &sslen, &v6) != 0) {
-		log_error("--listen: expected ADDR:PORT such as 127.0.0.1:8080 or [::1]:8080, got '%s'",
+		log_error("--listen: expected ADDR:PORT such as 127.0.0.1:8080 or [::1]:8080, got "
+			  "'%s'",
 			  c->listen);
 		return 2;
 	}
@@ -596,22 +600,20 @@ int server_run(const struct config *c)
 	signal(SIGPIPE, SIG_IGN);
 
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned threads = c->threads > 0 ? (unsigned)c->threads : (unsigned)(cores > 0 ? cores : 1);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG;
+	unsigned threads =
+		c->threads > 0 ? (unsigned)c->threads : (unsigned)(cores > 0 ? cores : 1);
+	unsigned flags =
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-		MHD_OPTION_THREAD_POOL_SIZE, threads,
+		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->connection_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->connection_memory_kib * 1024,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_END);
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_NOTIFY_COMPLETED,
+		on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	(void)sslen;
 	if (d == NULL) {
 		log_error("cannot listen on %s (address in use or not available?)", c->listen);

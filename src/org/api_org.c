@@ -120,7 +120,8 @@ int api_orgs_create(struct req *r)
 	int64_t parent_id = in_int(r, "parent_id", 0);
 	int rc = org_get(r->db, &r->arena, parent_id, &parent);
 	if (rc == RC_NOT_FOUND ||
-	    (rc == RC_OK && principal_scope(r->who, PERM_ORG_READ, parent.code, NULL) == RC_NOT_FOUND))
+	    (rc == RC_OK &&
+	     principal_scope(r->who, PERM_ORG_READ, parent.code, NULL) == RC_NOT_FOUND))
 		return req_fail(r, RC_VALIDATION_FAILED, "parent_id", "no such node");
 	if (rc != RC_OK)
 		return rc;
@@ -151,7 +152,8 @@ int api_orgs_create(struct req *r)
 	if (rc == RC_CONFLICT)
 		req_fail(r, rc, "parent_id", "this community already has 999 grids");
 	if (rc == RC_OK)
-		rc = org_insert(r->db, parent.id, "grid", code, in_str(r, "name"), boundary, phone, &id);
+		rc = org_insert(r->db, parent.id, "grid", code, in_str(r, "name"), boundary, phone,
+				&id);
 	if (rc == RC_OK)
 		rc = req_audit(r, NULL, "org", id_str(r, id), id,
 			       json_pack("{s:s, s:s}", "code", code, "name", in_str(r, "name")));
@@ -173,7 +175,8 @@ int api_orgs_update(struct req *r)
 		return rc;
 	if (strcmp(n.level, "grid") != 0 && in_has(r, "name"))
 		return req_fail(r, RC_VALIDATION_FAILED, "name",
-				"division names come from the statistical codes; only grids are renamed here");
+				"division names come from the statistical codes; only grids are "
+				"renamed here");
 	rc = req_tx_begin(r);
 	if (rc != RC_OK)
 		return rc;
@@ -220,8 +223,10 @@ int api_orgs_boundary_put(struct req *r)
 	if (rc == RC_OK) {
 		rc = org_set_boundary(r->db, n.id, text);
 		if (rc == RC_OK)
-			rc = req_audit(r, NULL, "org", id_str(r, n.id), n.id,
-				       json_pack("{s:s}", "type", json_string_value(json_object_get(r->in, "type"))));
+			rc = req_audit(
+				r, NULL, "org", id_str(r, n.id), n.id,
+				json_pack("{s:s}", "type",
+					  json_string_value(json_object_get(r->in, "type"))));
 		rc = req_tx_end(r, rc);
 	}
 	free(text);
@@ -247,7 +252,8 @@ int api_orgs_worker_candidates(struct req *r)
 		return rc;
 	if (strcmp(n.level, "grid") != 0)
 		return req_fail(r, RC_VALIDATION_FAILED, NULL, "grid workers are posted on grids");
-	return req_reply(r, 200, json_pack("{s:o}", "items", org_grid_worker_candidates(r->db, n.code)));
+	return req_reply(r, 200,
+			 json_pack("{s:o}", "items", org_grid_worker_candidates(r->db, n.code)));
 }
 
 int api_orgs_workers_add(struct req *r)
@@ -306,14 +312,16 @@ int api_public_grid(struct req *r)
 	json_t *workers = org_grid_workers_json(r->db, n.id), *pub = json_array();
 	size_t i;
 	json_t *w;
-	json_array_foreach(workers, i, w)
-		json_array_append_new(pub, json_pack("{s:O, s:O}", "name", json_object_get(w, "display_name"),
-						     "phone", json_object_get(w, "phone")));
+	json_array_foreach(workers, i, w) json_array_append_new(
+		pub, json_pack("{s:O, s:O}", "name", json_object_get(w, "display_name"), "phone",
+			       json_object_get(w, "phone")));
 	json_decref(workers);
 	const char *roots = "[\"\"]";
-	return req_reply(r, 200, json_pack("{s:s, s:s, s:o, s:o, s:o}", "code", n.code, "name", n.name,
-					   "supervision_phone",
-					   n.supervision_phone ? json_string(n.supervision_phone) : json_null(),
-					   "grid_workers", pub,
-					   "ancestors", org_ancestors_json(r->db, n.code, roots)));
+	return req_reply(
+		r, 200,
+		json_pack("{s:s, s:s, s:o, s:o, s:o}", "code", n.code, "name", n.name,
+			  "supervision_phone",
+			  n.supervision_phone ? json_string(n.supervision_phone) : json_null(),
+			  "grid_workers", pub, "ancestors",
+			  org_ancestors_json(r->db, n.code, roots)));
 }

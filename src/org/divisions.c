@@ -18,10 +18,10 @@
 
 struct level_file {
 	const char *file;
-	const char *header;   /* the package's header line */
+	const char *header; /* the package's header line */
 	const char *level;
 	size_t code_len;
-	int parent_col;       /* column holding the parent's code, -1 for none */
+	int parent_col; /* column holding the parent's code, -1 for none */
 	size_t ncols;
 };
 
@@ -30,7 +30,8 @@ static const struct level_file files[] = {
 	{"cities.csv", "code,name,provinceCode", "city", 4, 2, 3},
 	{"areas.csv", "code,name,cityCode,provinceCode", "county", 6, 2, 4},
 	{"streets.csv", "code,name,areaCode,provinceCode,cityCode", "town", 9, 2, 5},
-	{"villages.csv", "code,name,streetCode,provinceCode,cityCode,areaCode", "community", 12, 2, 6},
+	{"villages.csv", "code,name,streetCode,provinceCode,cityCode,areaCode", "community", 12, 2,
+	 6},
 };
 
 static int fail(char *err, size_t errlen, const char *file, long line, const char *why)
@@ -55,9 +56,8 @@ static bool header_matches(struct csv *c, const char *header)
 
 /* Insert or update one row.  RC_NOT_FOUND when need_parent is set and the
  * parent is missing; RC_CONFLICT when the code exists at another level. */
-static int upsert(struct db *db, const struct level_file *lf, const char *code,
-		  const char *name, const char *parent, bool need_parent,
-		  struct divisions_stats *s, int64_t now)
+static int upsert(struct db *db, const struct level_file *lf, const char *code, const char *name,
+		  const char *parent, bool need_parent, struct divisions_stats *s, int64_t now)
 {
 	int64_t parent_id = 0;
 	if (parent != NULL) {
@@ -71,8 +71,8 @@ static int upsert(struct db *db, const struct level_file *lf, const char *code,
 	}
 	if (need_parent && parent_id == 0)
 		return RC_NOT_FOUND;
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT id, name, ifnull(parent_id, 0), level FROM org WHERE code = ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "SELECT id, name, ifnull(parent_id, 0), level FROM org WHERE code = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	db_bind_text(st, 1, code);
@@ -89,7 +89,8 @@ static int upsert(struct db *db, const struct level_file *lf, const char *code,
 			s->unchanged++;
 			return RC_OK;
 		}
-		st = db_stmt(db, "UPDATE org SET name = ?, parent_id = ?, updated_at = ? WHERE id = ?");
+		st = db_stmt(db,
+			     "UPDATE org SET name = ?, parent_id = ?, updated_at = ? WHERE id = ?");
 		if (st == NULL)
 			return RC_INTERNAL;
 		db_bind_text(st, 1, name);
@@ -107,9 +108,8 @@ static int upsert(struct db *db, const struct level_file *lf, const char *code,
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE)
 		return db_rc(db, src);
-	st = db_stmt(db,
-		"INSERT INTO org (parent_id, level, code, name, created_at, updated_at)"
-		" VALUES (?, ?, ?, ?, ?, ?)");
+	st = db_stmt(db, "INSERT INTO org (parent_id, level, code, name, created_at, updated_at)"
+			 " VALUES (?, ?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return RC_INTERNAL;
 	if (parent_id)
@@ -135,8 +135,7 @@ static bool in_subtree(const char *code, const char *root)
 
 static int import_file(struct db *db, const char *dir, const struct level_file *lf,
 		       const char *root, bool *root_seen, struct divisions_stats *s,
-		       int64_t level_index, char *err, size_t errlen,
-		       void (*progress)(int64_t))
+		       int64_t level_index, char *err, size_t errlen, void (*progress)(int64_t))
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", dir, lf->file);
@@ -166,25 +165,30 @@ static int import_file(struct db *db, const char *dir, const struct level_file *
 			continue; /* blank line */
 		if (c.nfields != lf->ncols) {
 			char why[128];
-			snprintf(why, sizeof(why), "expected %zu fields, found %zu", lf->ncols, c.nfields);
+			snprintf(why, sizeof(why), "expected %zu fields, found %zu", lf->ncols,
+				 c.nfields);
 			rc = fail(err, errlen, path, c.line, why);
 			goto out;
 		}
 		const char *code = c.fields[0], *name = c.fields[1];
 		if (!str_is_digits(code) || strlen(code) != lf->code_len) {
 			char why[128];
-			snprintf(why, sizeof(why), "code '%.20s' is not %zu digits", code, lf->code_len);
+			snprintf(why, sizeof(why), "code '%.20s' is not %zu digits", code,
+				 lf->code_len);
 			rc = fail(err, errlen, path, c.line, why);
 			goto out;
 		}
 		long chars = utf8_count(name, strlen(name));
 		if (chars < 1 || chars > 64) {
-			rc = fail(err, errlen, path, c.line, "the name is empty, too long or not UTF-8");
+			rc = fail(err, errlen, path, c.line,
+				  "the name is empty, too long or not UTF-8");
 			goto out;
 		}
 		const char *parent = lf->parent_col >= 0 ? c.fields[lf->parent_col] : NULL;
-		if (parent != NULL && (!str_starts(code, parent) || strlen(parent) >= strlen(code))) {
-			rc = fail(err, errlen, path, c.line, "the parent code is not a prefix of the code");
+		if (parent != NULL &&
+		    (!str_starts(code, parent) || strlen(parent) >= strlen(code))) {
+			rc = fail(err, errlen, path, c.line,
+				  "the parent code is not a prefix of the code");
 			goto out;
 		}
 		if (!in_subtree(code, root))
@@ -192,13 +196,14 @@ static int import_file(struct db *db, const char *dir, const struct level_file *
 		if (strcmp(code, root) == 0 || root[0] == '\0')
 			*root_seen = true;
 		else if (!*root_seen) {
-			rc = fail(err, errlen, path, c.line, "a row below the root comes before the root's own row");
+			rc = fail(err, errlen, path, c.line,
+				  "a row below the root comes before the root's own row");
 			goto out;
 		}
 		/* The root's own parent may be absent (it then becomes a tree
 		 * root); every row below the root must find its parent. */
-		rc = upsert(db, lf, code, name, parent, parent != NULL && strcmp(code, root) != 0, s,
-			    now);
+		rc = upsert(db, lf, code, name, parent, parent != NULL && strcmp(code, root) != 0,
+			    s, now);
 		if (rc == RC_CONFLICT) {
 			rc = fail(err, errlen, path, c.line, "the code exists at another level");
 			goto out;
@@ -233,7 +238,8 @@ int divisions_import(struct db *db, const char *dir, const char *root,
 	bool everything = strcmp(root, "all") == 0;
 	int lv = str_is_digits(root) ? level_from_code(root) : -1;
 	if (!everything && (lv < 0 || lv == LEVEL_GRID)) {
-		snprintf(err, errlen, "--root must be a division code of 2, 4, 6, 9 or 12 digits, or all");
+		snprintf(err, errlen,
+			 "--root must be a division code of 2, 4, 6, 9 or 12 digits, or all");
 		return RC_VALIDATION_FAILED;
 	}
 	if (everything)

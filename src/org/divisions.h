@@ -12,7 +12,7 @@
 #include "db/db.h"
 
 struct divisions_stats {
-	int64_t read;       /* rows inside the subtree */
+	int64_t read; /* rows inside the subtree */
 	int64_t inserted;
 	int64_t updated;
 	int64_t unchanged;

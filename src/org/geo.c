@@ -35,8 +35,10 @@ static const char *check_polygon(const json_t *rings, size_t *count)
 		}
 		const json_t *a = json_array_get(ring, 0);
 		const json_t *b = json_array_get(ring, json_array_size(ring) - 1);
-		if (json_number_value(json_array_get(a, 0)) != json_number_value(json_array_get(b, 0)) ||
-		    json_number_value(json_array_get(a, 1)) != json_number_value(json_array_get(b, 1)))
+		if (json_number_value(json_array_get(a, 0)) !=
+			    json_number_value(json_array_get(b, 0)) ||
+		    json_number_value(json_array_get(a, 1)) !=
+			    json_number_value(json_array_get(b, 1)))
 			return "a linear ring must end where it starts";
 		*count += json_array_size(ring);
 	}

@@ -10,10 +10,10 @@
 #include "core/error.h"
 #include "core/str.h"
 
-#define NODE_COLUMNS                                                          \
+#define NODE_COLUMNS                                                                  \
 	"o.id, ifnull(o.parent_id, 0), o.level, o.code, o.name, o.supervision_phone," \
-	" o.boundary IS NOT NULL,"                                            \
-	" (SELECT count(*) FROM org c WHERE c.parent_id = o.id),"             \
+	" o.boundary IS NOT NULL,"                                                    \
+	" (SELECT count(*) FROM org c WHERE c.parent_id = o.id),"                     \
 	" (SELECT p.name FROM org p WHERE p.id = o.parent_id)"
 
 const char *org_check_phone(const char *s)
@@ -73,17 +73,17 @@ static void read_node(sqlite3_stmt *st, struct arena *a, struct org_node *n)
 
 static json_t *row_json(sqlite3_stmt *st)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:I}",
-			      "id", (json_int_t)sqlite3_column_int64(st, 0),
-			      "level", db_col_text(st, 2), "code", db_col_text(st, 3),
-			      "name", db_col_text(st, 4),
-			      "has_boundary", sqlite3_column_int(st, 6) != 0,
-			      "child_count", (json_int_t)sqlite3_column_int64(st, 7));
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:I}", "id",
+			      (json_int_t)sqlite3_column_int64(st, 0), "level", db_col_text(st, 2),
+			      "code", db_col_text(st, 3), "name", db_col_text(st, 4),
+			      "has_boundary", sqlite3_column_int(st, 6) != 0, "child_count",
+			      (json_int_t)sqlite3_column_int64(st, 7));
 	int64_t parent = sqlite3_column_int64(st, 1);
 	json_object_set_new(o, "parent_id", parent ? json_integer(parent) : json_null());
-	json_object_set_new(o, "parent_name", sqlite3_column_type(st, 8) == SQLITE_NULL
-						      ? json_null()
-						      : json_string(db_col_text(st, 8)));
+	json_object_set_new(o, "parent_name",
+			    sqlite3_column_type(st, 8) == SQLITE_NULL
+				    ? json_null()
+				    : json_string(db_col_text(st, 8)));
 	json_object_set_new(o, "supervision_phone",
 			    sqlite3_column_type(st, 5) == SQLITE_NULL
 				    ? json_null()
@@ -93,12 +93,13 @@ static json_t *row_json(sqlite3_stmt *st)
 
 json_t *org_node_json(const struct org_node *n)
 {
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:I}", "id", (json_int_t)n->id,
-			      "level", n->level, "code", n->code, "name", n->name,
-			      "has_boundary", n->has_boundary, "child_count",
-			      (json_int_t)n->child_count);
-	json_object_set_new(o, "parent_id", n->parent_id ? json_integer(n->parent_id) : json_null());
-	json_object_set_new(o, "parent_name", n->parent_name ? json_string(n->parent_name) : json_null());
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:I}", "id", (json_int_t)n->id, "level",
+			      n->level, "code", n->code, "name", n->name, "has_boundary",
+			      n->has_boundary, "child_count", (json_int_t)n->child_count);
+	json_object_set_new(o, "parent_id",
+			    n->parent_id ? json_integer(n->parent_id) : json_null());
+	json_object_set_new(o, "parent_name",
+			    n->parent_name ? json_string(n->parent_name) : json_null());
 	json_object_set_new(o, "supervision_phone",
 			    n->supervision_phone ? json_string(n->supervision_phone) : json_null());
 	return o;
@@ -137,22 +138,23 @@ json_t *org_ancestors_json(struct db *db, const char *code, const char *roots)
 {
 	json_t *arr = json_array();
 	/* The ancestors' codes are the prefixes of code at the level lengths. */
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT o.id, o.level, o.code, o.name FROM org o"
-		" WHERE o.code IN (substr(?1, 1, 2), substr(?1, 1, 4), substr(?1, 1, 6),"
-		"  substr(?1, 1, 9), substr(?1, 1, 12)) AND o.code <> ?1"
-		" AND EXISTS (SELECT 1 FROM json_each(?2) r"
-		"  WHERE substr(o.code, 1, length(r.value)) = r.value)"
-		" ORDER BY length(o.code)");
+	sqlite3_stmt *st = db_stmt(
+		db, "SELECT o.id, o.level, o.code, o.name FROM org o"
+		    " WHERE o.code IN (substr(?1, 1, 2), substr(?1, 1, 4), substr(?1, 1, 6),"
+		    "  substr(?1, 1, 9), substr(?1, 1, 12)) AND o.code <> ?1"
+		    " AND EXISTS (SELECT 1 FROM json_each(?2) r"
+		    "  WHERE substr(o.code, 1, length(r.value)) = r.value)"
+		    " ORDER BY length(o.code)");
 	if (st == NULL)
 		return arr;
 	db_bind_text(st, 1, code);
 	db_bind_text(st, 2, roots ? roots : "[]");
 	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s}", "id",
-						     (json_int_t)sqlite3_column_int64(st, 0),
-						     "level", db_col_text(st, 1), "code",
-						     db_col_text(st, 2), "name", db_col_text(st, 3)));
+		json_array_append_new(arr,
+				      json_pack("{s:I, s:s, s:s, s:s}", "id",
+						(json_int_t)sqlite3_column_int64(st, 0), "level",
+						db_col_text(st, 1), "code", db_col_text(st, 2),
+						"name", db_col_text(st, 3)));
 	sqlite3_reset(st);
 	return arr;
 }
@@ -203,16 +205,16 @@ int org_children_json(struct db *db, int64_t parent_id, int64_t limit, int64_t o
 
 /* Roots must not overlap (principal_roots guarantees it), so the join
  * yields each node at most once.  ';' sorts right after '9'. */
-#define SEARCH_FROM                                                           \
-	" FROM json_each(?1) r JOIN org o ON o.code >= r.value"               \
-	"  AND o.code < r.value || ';'"                                       \
-	" WHERE (?2 IS NULL OR instr(o.name, ?2) > 0)"                        \
-	" AND (?3 IS NULL OR o.code = ?3)"                                    \
+#define SEARCH_FROM                                             \
+	" FROM json_each(?1) r JOIN org o ON o.code >= r.value" \
+	"  AND o.code < r.value || ';'"                         \
+	" WHERE (?2 IS NULL OR instr(o.name, ?2) > 0)"          \
+	" AND (?3 IS NULL OR o.code = ?3)"                      \
 	" AND (?4 IS NULL OR o.level = ?4)"
 
 int org_search_json(struct db *db, const char *roots, const char *q, const char *code,
-		    const char *level, int64_t limit, int64_t offset,
-		    json_t **items_new, int64_t *total)
+		    const char *level, int64_t limit, int64_t offset, json_t **items_new,
+		    int64_t *total)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT count(*)" SEARCH_FROM);
 	if (st == NULL)
@@ -224,8 +226,7 @@ int org_search_json(struct db *db, const char *roots, const char *q, const char 
 	int rc = count_one(db, st, total);
 	if (rc != RC_OK)
 		return rc;
-	st = db_stmt(db, "SELECT " NODE_COLUMNS SEARCH_FROM
-			 " ORDER BY o.code LIMIT ?5 OFFSET ?6");
+	st = db_stmt(db, "SELECT " NODE_COLUMNS SEARCH_FROM " ORDER BY o.code LIMIT ?5 OFFSET ?6");
 	if (st == NULL)
 		return RC_INTERNAL;
 	db_bind_text(st, 1, roots);
@@ -239,10 +240,12 @@ int org_search_json(struct db *db, const char *roots, const char *q, const char 
 
 int org_roots_json(struct db *db, const char *roots, json_t **items_new)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT " NODE_COLUMNS " FROM org o WHERE o.code IN (SELECT value FROM json_each(?1))"
-		" OR (o.parent_id IS NULL AND EXISTS (SELECT 1 FROM json_each(?1) WHERE value = ''))"
-		" ORDER BY o.code");
+	sqlite3_stmt *st =
+		db_stmt(db, "SELECT " NODE_COLUMNS
+			    " FROM org o WHERE o.code IN (SELECT value FROM json_each(?1))"
+			    " OR (o.parent_id IS NULL AND EXISTS (SELECT 1 FROM json_each(?1) "
+			    "WHERE value = ''))"
+			    " ORDER BY o.code");
 	if (st == NULL)
 		return RC_INTERNAL;
 	db_bind_text(st, 1, roots);
@@ -251,8 +254,8 @@ int org_roots_json(struct db *db, const char *roots, json_t **items_new)
 
 int org_next_grid_code(struct db *db, const struct org_node *community, char out[16])
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT max(code) FROM org WHERE parent_id = ? AND level = 'grid'");
+	sqlite3_stmt *st =
+		db_stmt(db, "SELECT max(code) FROM org WHERE parent_id = ? AND level = 'grid'");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, community->id);
@@ -275,9 +278,9 @@ int org_insert(struct db *db, int64_t parent_id, const char *level, const char *
 	       const char *name, const char *boundary, const char *phone, int64_t *id)
 {
 	int64_t now = clock_now();
-	sqlite3_stmt *st = db_stmt(db,
-		"INSERT INTO org (parent_id, level, code, name, boundary, supervision_phone,"
-		" created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *st = db_stmt(
+		db, "INSERT INTO org (parent_id, level, code, name, boundary, supervision_phone,"
+		    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return RC_INTERNAL;
 	if (parent_id)
@@ -299,10 +302,10 @@ int org_insert(struct db *db, int64_t parent_id, const char *level, const char *
 
 int org_update(struct db *db, int64_t id, const char *name, const char *phone)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"UPDATE org SET name = coalesce(?1, name),"
-		" supervision_phone = CASE WHEN ?2 IS NULL THEN supervision_phone"
-		"  WHEN ?2 = '' THEN NULL ELSE ?2 END, updated_at = ?3 WHERE id = ?4");
+	sqlite3_stmt *st =
+		db_stmt(db, "UPDATE org SET name = coalesce(?1, name),"
+			    " supervision_phone = CASE WHEN ?2 IS NULL THEN supervision_phone"
+			    "  WHEN ?2 = '' THEN NULL ELSE ?2 END, updated_at = ?3 WHERE id = ?4");
 	if (st == NULL)
 		return RC_INTERNAL;
 	db_bind_text(st, 1, name);
@@ -329,7 +332,8 @@ int org_set_boundary(struct db *db, int64_t id, const char *geojson)
 
 int org_boundary(struct db *db, int64_t id, json_t **geometry_new)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT boundary FROM org WHERE id = ? AND boundary IS NOT NULL");
+	sqlite3_stmt *st =
+		db_stmt(db, "SELECT boundary FROM org WHERE id = ? AND boundary IS NOT NULL");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -348,9 +352,9 @@ int org_boundary(struct db *db, int64_t id, json_t **geometry_new)
 json_t *org_child_boundaries(struct db *db, int64_t parent_id)
 {
 	json_t *features = json_array();
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT id, code, name, level, boundary FROM org"
-		" WHERE parent_id = ? AND boundary IS NOT NULL ORDER BY code LIMIT 2000");
+	sqlite3_stmt *st = db_stmt(
+		db, "SELECT id, code, name, level, boundary FROM org"
+		    " WHERE parent_id = ? AND boundary IS NOT NULL ORDER BY code LIMIT 2000");
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, parent_id);
 		while (sqlite3_step(st) == SQLITE_ROW) {
@@ -358,12 +362,14 @@ json_t *org_child_boundaries(struct db *db, int64_t parent_id)
 			json_t *g = json_loads(db_col_text(st, 4), 0, &err);
 			if (g == NULL)
 				continue;
-			json_array_append_new(features, json_pack(
-				"{s:s, s:I, s:o, s:{s:I, s:s, s:s, s:s}}", "type", "Feature",
-				"id", (json_int_t)sqlite3_column_int64(st, 0), "geometry", g,
-				"properties", "id", (json_int_t)sqlite3_column_int64(st, 0),
-				"code", db_col_text(st, 1), "name", db_col_text(st, 2),
-				"level", db_col_text(st, 3)));
+			json_array_append_new(
+				features,
+				json_pack("{s:s, s:I, s:o, s:{s:I, s:s, s:s, s:s}}", "type",
+					  "Feature", "id", (json_int_t)sqlite3_column_int64(st, 0),
+					  "geometry", g, "properties", "id",
+					  (json_int_t)sqlite3_column_int64(st, 0), "code",
+					  db_col_text(st, 1), "name", db_col_text(st, 2), "level",
+					  db_col_text(st, 3)));
 		}
 		sqlite3_reset(st);
 	}
@@ -373,9 +379,9 @@ json_t *org_child_boundaries(struct db *db, int64_t parent_id)
 json_t *org_grid_workers_json(struct db *db, int64_t org_id)
 {
 	json_t *arr = json_array();
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT g.user_id, u.display_name, g.phone, g.assigned_at FROM grid_workers g"
-		" JOIN users u ON u.id = g.user_id WHERE g.org_id = ? ORDER BY g.assigned_at");
+	sqlite3_stmt *st = db_stmt(
+		db, "SELECT g.user_id, u.display_name, g.phone, g.assigned_at FROM grid_workers g"
+		    " JOIN users u ON u.id = g.user_id WHERE g.org_id = ? ORDER BY g.assigned_at");
 	if (st == NULL)
 		return arr;
 	sqlite3_bind_int64(st, 1, org_id);
@@ -394,10 +400,10 @@ json_t *org_grid_workers_json(struct db *db, int64_t org_id)
 int org_grid_worker_set(struct db *db, int64_t org_id, int64_t user_id, const char *phone,
 			int64_t by)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"INSERT INTO grid_workers (org_id, user_id, phone, assigned_at, assigned_by)"
-		" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (org_id, user_id)"
-		" DO UPDATE SET phone = excluded.phone");
+	sqlite3_stmt *st = db_stmt(
+		db, "INSERT INTO grid_workers (org_id, user_id, phone, assigned_at, assigned_by)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (org_id, user_id)"
+		    " DO UPDATE SET phone = excluded.phone");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, org_id);
@@ -428,7 +434,8 @@ int org_grid_worker_remove(struct db *db, int64_t org_id, int64_t user_id)
 json_t *org_grid_worker_candidates(struct db *db, const char *code)
 {
 	json_t *arr = json_array();
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = db_stmt(
+		db,
 		"SELECT DISTINCT u.id, u.username, u.display_name FROM user_roles ur"
 		" JOIN users u ON u.id = ur.user_id JOIN org o ON o.id = ur.org_id"
 		" WHERE ur.role = 'grid_worker' AND u.disabled = 0"
@@ -439,8 +446,8 @@ json_t *org_grid_worker_candidates(struct db *db, const char *code)
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(arr, json_pack("{s:I, s:s, s:s}", "user_id",
 						     (json_int_t)sqlite3_column_int64(st, 0),
-						     "username", db_col_text(st, 1),
-						     "display_name", db_col_text(st, 2)));
+						     "username", db_col_text(st, 1), "display_name",
+						     db_col_text(st, 2)));
 	sqlite3_reset(st);
 	return arr;
 }

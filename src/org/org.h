@@ -16,7 +16,7 @@
 
 struct org_node {
 	int64_t id;
-	int64_t parent_id; /* 0 for a root */
+	int64_t parent_id;       /* 0 for a root */
 	const char *parent_name; /* NULL for a root; tells same-named nodes apart */
 	const char *level;
 	const char *code;
@@ -46,8 +46,8 @@ int org_children_json(struct db *db, int64_t parent_id, int64_t limit, int64_t o
 /* Nodes inside roots filtered by name substring q, exact code and level
  * (each NULL for any), in code order. */
 int org_search_json(struct db *db, const char *roots, const char *q, const char *code,
-		    const char *level, int64_t limit, int64_t offset,
-		    json_t **items_new, int64_t *total);
+		    const char *level, int64_t limit, int64_t offset, json_t **items_new,
+		    int64_t *total);
 /* The nodes named by roots themselves (top-level nodes for ""). */
 int org_roots_json(struct db *db, const char *roots, json_t **items_new);
 

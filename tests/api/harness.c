@@ -95,7 +95,8 @@ void srv_init(struct server *s, bool zhuji)
 		fail_msg("init failed: %s", out);
 	free(out);
 	if (zhuji) {
-		if (cli(&out, "import divisions --db %s --dir %s --root %s", s->db, divisions(), ZHUJI) != 0)
+		if (cli(&out, "import divisions --db %s --dir %s --root %s", s->db, divisions(),
+			ZHUJI) != 0)
 			fail_msg("import failed: %s", out);
 		free(out);
 	}
@@ -322,13 +323,15 @@ const char *resp_header(struct resp *r, const char *name)
 
 const char *err_code(const struct resp *r)
 {
-	const char *c = json_string_value(json_object_get(json_object_get(r->json, "error"), "code"));
+	const char *c =
+		json_string_value(json_object_get(json_object_get(r->json, "error"), "code"));
 	return c ? c : "";
 }
 
 const char *err_field(const struct resp *r)
 {
-	const char *c = json_string_value(json_object_get(json_object_get(r->json, "error"), "field"));
+	const char *c =
+		json_string_value(json_object_get(json_object_get(r->json, "error"), "field"));
 	return c ? c : "";
 }
 
@@ -353,7 +356,8 @@ int64_t mkuser(struct server *s, const char *username, const char *role, const c
 	if (org_code)
 		snprintf(org, sizeof(org), "--org %s", org_code);
 	char *out = NULL;
-	if (cli(&out, "user add --db %s --username %s --display-name %s --role %s %s --password-file %s",
+	if (cli(&out,
+		"user add --db %s --username %s --display-name %s --role %s %s --password-file %s",
 		s->db, username, username, role, org, pw) != 0)
 		fail_msg("user add %s: %s", username, out);
 	free(out);

@@ -56,10 +56,10 @@ int sh(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 struct resp {
 	long status;
-	json_t *json;    /* parsed body when it is JSON, else NULL */
+	json_t *json; /* parsed body when it is JSON, else NULL */
 	char *body;
 	size_t len;
-	char *headers;   /* raw response headers */
+	char *headers; /* raw response headers */
 };
 
 /* One request on a new connection.  token: bearer token or NULL.  body: a
@@ -94,13 +94,13 @@ const char *jstr(json_t *j, const char *path);
 int64_t jint(json_t *j, const char *path);
 
 /* Assert status with the body in the failure message. */
-#define assert_status(r, expected)                                                        \
-	do {                                                                              \
-		if ((r)->status != (expected)) {                                          \
+#define assert_status(r, expected)                                                          \
+	do {                                                                                \
+		if ((r)->status != (expected)) {                                            \
 			print_error("expected HTTP %d, got %ld: %.400s\n", (int)(expected), \
-				    (r)->status, (r)->body ? (r)->body : "");             \
-			fail();                                                           \
-		}                                                                         \
+				    (r)->status, (r)->body ? (r)->body : "");               \
+			fail();                                                             \
+		}                                                                           \
 	} while (0)
 
 #endif

@@ -41,9 +41,10 @@ static int teardown(void **state)
 
 static int64_t create(const char *username, const char *name)
 {
-	struct resp *r = call(&S, "POST", "/api/v1/users", sys,
-			      "{\"username\":\"%s\",\"display_name\":\"%s\",\"password\":\"" TEST_PASSWORD "\"}",
-			      username, name);
+	struct resp *r = call(
+		&S, "POST", "/api/v1/users", sys,
+		"{\"username\":\"%s\",\"display_name\":\"%s\",\"password\":\"" TEST_PASSWORD "\"}",
+		username, name);
 	assert_status(r, 201);
 	int64_t id = jint(r->json, "id");
 	assert_string_equal(jstr(r->json, "username"), username);
@@ -60,7 +61,8 @@ static struct resp *grant(const char *token, int64_t user, const char *role, int
 	snprintf(path, sizeof(path), "/api/v1/users/%lld/roles", (long long)user);
 	if (org == 0)
 		return call(&S, "POST", path, token, "{\"role\":\"%s\"}", role);
-	return call(&S, "POST", path, token, "{\"role\":\"%s\",\"org_id\":%lld}", role, (long long)org);
+	return call(&S, "POST", path, token, "{\"role\":\"%s\",\"org_id\":%lld}", role,
+		    (long long)org);
 }
 
 static void test_create_list_and_read_accounts(void **state)
@@ -84,7 +86,8 @@ static void test_create_list_and_read_accounts(void **state)
 	resp_free(r);
 	/* Usernames are unique whatever the case typed. */
 	r = call(&S, "POST", "/api/v1/users", sys,
-		 "{\"username\":\"Chen.Lixin\",\"display_name\":\"x\",\"password\":\"" TEST_PASSWORD "\"}");
+		 "{\"username\":\"Chen.Lixin\",\"display_name\":\"x\",\"password\":\"" TEST_PASSWORD
+		 "\"}");
 	assert_status(r, 422);
 	resp_free(r);
 	t = login(&S, "CHEN.LIXIN", TEST_PASSWORD); /* sign-in is case-insensitive */
@@ -112,7 +115,8 @@ static void test_grant_at_node_gives_scope(void **state)
 	resp_free(r);
 	/* Revoke: access ends at once, even for the open session. */
 	char path[128];
-	snprintf(path, sizeof(path), "/api/v1/users/%lld/roles/%lld", (long long)id, (long long)gid);
+	snprintf(path, sizeof(path), "/api/v1/users/%lld/roles/%lld", (long long)id,
+		 (long long)gid);
 	r = call(&S, "DELETE", path, sec, NULL);
 	assert_status(r, 204);
 	resp_free(r);
@@ -199,7 +203,8 @@ static void test_three_administrators_are_separate(void **state)
 	assert_status(r, 403);
 	resp_free(r);
 	r = call(&S, "POST", "/api/v1/users", sec,
-		 "{\"username\":\"by.sec\",\"display_name\":\"x\",\"password\":\"" TEST_PASSWORD "\"}");
+		 "{\"username\":\"by.sec\",\"display_name\":\"x\",\"password\":\"" TEST_PASSWORD
+		 "\"}");
 	assert_status(r, 403);
 	resp_free(r);
 	r = call(&S, "GET", "/api/v1/audit", sys, NULL);
@@ -225,7 +230,8 @@ static void test_three_administrators_are_separate(void **state)
 		json_t *p = jget(r->json, "permissions");
 		for (size_t k = 0; k < json_array_size(p); k++) {
 			const char *perm = json_string_value(json_array_get(p, k));
-			assert_true(strcmp(perm, "org.write") != 0 && strcmp(perm, "grid.assign") != 0);
+			assert_true(strcmp(perm, "org.write") != 0 &&
+				    strcmp(perm, "grid.assign") != 0);
 			assert_null(strstr(perm, "registry"));
 			assert_null(strstr(perm, "resident"));
 		}
@@ -261,12 +267,14 @@ static void test_roles_catalogue(void **state)
 	assert_status(r, 200);
 	json_t *items = jget(r->json, "items");
 	assert_int_equal(json_array_size(items), 12);
-	const char *expected[] = {"sysadmin", "secadmin", "auditor", "county_officer",
-				  "department_officer", "town_officer", "community_worker",
-				  "grid_worker", "property_staff", "org_staff", "volunteer", "resident"};
+	const char *expected[] = {"sysadmin",         "secadmin",           "auditor",
+				  "county_officer",   "department_officer", "town_officer",
+				  "community_worker", "grid_worker",        "property_staff",
+				  "org_staff",        "volunteer",          "resident"};
 	for (size_t i = 0; i < 12; i++)
-		assert_string_equal(json_string_value(json_object_get(json_array_get(items, i), "role")),
-				    expected[i]);
+		assert_string_equal(
+			json_string_value(json_object_get(json_array_get(items, i), "role")),
+			expected[i]);
 	assert_true(json_is_true(jget(r->json, "items.0.admin")));
 	assert_string_equal(jstr(r->json, "items.7.levels.0"), "grid");
 	resp_free(r);

@@ -56,8 +56,10 @@ static void test_a_change_is_recorded_with_every_field(void **state)
 {
 	(void)state;
 	time_t before = time(NULL);
-	struct resp *r = call(&S, "POST", "/api/v1/users", sys,
-			      "{\"username\":\"audited\",\"display_name\":\"A\",\"password\":\"" TEST_PASSWORD "\"}");
+	struct resp *r = call(
+		&S, "POST", "/api/v1/users", sys,
+		"{\"username\":\"audited\",\"display_name\":\"A\",\"password\":\"" TEST_PASSWORD
+		"\"}");
 	assert_status(r, 201);
 	char rid[32], uid[24];
 	snprintf(rid, sizeof(rid), "%s", resp_header(r, "X-Request-Id"));
@@ -91,7 +93,8 @@ static void test_a_grid_records_its_node(void **state)
 	char *c = login(&S, "comm1", TEST_PASSWORD);
 	int64_t parent = org_id(&S, c, "330681109290");
 	struct resp *r = call(&S, "POST", "/api/v1/orgs", c,
-			      "{\"parent_id\":%lld,\"name\":\"审计网格\",\"level\":\"grid\"}", (long long)parent);
+			      "{\"parent_id\":%lld,\"name\":\"审计网格\",\"level\":\"grid\"}",
+			      (long long)parent);
 	assert_status(r, 201);
 	char rid[32];
 	snprintf(rid, sizeof(rid), "%s", resp_header(r, "X-Request-Id"));
@@ -170,12 +173,14 @@ static void test_filters(void **state)
 	r = call(&S, "GET", path, aud, NULL);
 	assert_true(jint(r->json, "total") >= 2); /* sign-in and the refusal */
 	for (size_t i = 0; i < json_array_size(jget(r->json, "items")); i++)
-		assert_string_equal(jstr(json_array_get(jget(r->json, "items"), i), "actor_name"), "dept1");
+		assert_string_equal(jstr(json_array_get(jget(r->json, "items"), i), "actor_name"),
+				    "dept1");
 	resp_free(r);
 	r = call(&S, "GET", "/api/v1/audit?actor=dept1", aud, NULL);
 	assert_true(jint(r->json, "total") >= 2);
 	for (size_t i = 0; i < json_array_size(jget(r->json, "items")); i++)
-		assert_int_equal(jint(json_array_get(jget(r->json, "items"), i), "actor_id"), dept_id);
+		assert_int_equal(jint(json_array_get(jget(r->json, "items"), i), "actor_id"),
+				 dept_id);
 	resp_free(r);
 	r = call(&S, "GET", "/api/v1/audit?actor=nobody-at-all", aud, NULL);
 	assert_int_equal(jint(r->json, "total"), 0);
@@ -228,8 +233,12 @@ static void test_verify_detects_tampering(void **state)
 	/* Cutting off the newest records leaves a valid chain; only the head
 	 * noted earlier shows it. */
 	copy_db("truncated", db, sizeof(db));
-	assert_int_equal(sh(NULL, "sqlite3 %s \"DROP TRIGGER audit_log_no_delete; "
-				  "DELETE FROM audit_log WHERE id > (SELECT max(id) - 2 FROM audit_log)\"", db), 0);
+	assert_int_equal(
+		sh(NULL,
+		   "sqlite3 %s \"DROP TRIGGER audit_log_no_delete; "
+		   "DELETE FROM audit_log WHERE id > (SELECT max(id) - 2 FROM audit_log)\"",
+		   db),
+		0);
 	assert_int_equal(cli(&out, "audit verify --db %s", db), 0);
 	free(out);
 	assert_int_equal(cli(&out, "audit verify --db %s --head %s", db, head), 1);
@@ -238,33 +247,50 @@ static void test_verify_detects_tampering(void **state)
 
 	/* Edit: the triggers refuse, so an attacker drops them first. */
 	copy_db("edited", db, sizeof(db));
-	assert_int_not_equal(sh(&out, "sqlite3 %s \"UPDATE audit_log SET result='ok' WHERE id=5\"", db), 0);
+	assert_int_not_equal(
+		sh(&out, "sqlite3 %s \"UPDATE audit_log SET result='ok' WHERE id=5\"", db), 0);
 	free(out);
-	assert_int_equal(sh(NULL, "sqlite3 %s \"DROP TRIGGER audit_log_no_update; "
-				  "UPDATE audit_log SET actor_name='someone else' WHERE id=5\"", db), 0);
+	assert_int_equal(sh(NULL,
+			    "sqlite3 %s \"DROP TRIGGER audit_log_no_update; "
+			    "UPDATE audit_log SET actor_name='someone else' WHERE id=5\"",
+			    db),
+			 0);
 	assert_int_equal(cli(&out, "audit verify --db %s", db), 1);
 	assert_non_null(strstr(out, "record 5:"));
 	assert_non_null(strstr(out, "edited"));
 	free(out);
 
 	copy_db("deleted", db, sizeof(db));
-	assert_int_equal(sh(NULL, "sqlite3 %s \"DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id=4\"", db), 0);
+	assert_int_equal(sh(NULL,
+			    "sqlite3 %s \"DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log "
+			    "WHERE id=4\"",
+			    db),
+			 0);
 	assert_int_equal(cli(&out, "audit verify --db %s", db), 1);
 	assert_non_null(strstr(out, "record 5:"));
 	free(out);
 
 	copy_db("renumbered", db, sizeof(db));
 	/* Delete a record and renumber the rest to hide the gap. */
-	assert_int_equal(sh(NULL, "sqlite3 %s \"DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_log_no_update; "
-				  "DELETE FROM audit_log WHERE id=4; UPDATE audit_log SET id=id-1 WHERE id>4\"", db), 0);
+	assert_int_equal(
+		sh(NULL,
+		   "sqlite3 %s \"DROP TRIGGER audit_log_no_delete; DROP TRIGGER "
+		   "audit_log_no_update; "
+		   "DELETE FROM audit_log WHERE id=4; UPDATE audit_log SET id=id-1 WHERE id>4\"",
+		   db),
+		0);
 	assert_int_equal(cli(&out, "audit verify --db %s", db), 1);
 	assert_non_null(strstr(out, "record 4:"));
 	free(out);
 
 	copy_db("reordered", db, sizeof(db));
-	assert_int_equal(sh(NULL, "sqlite3 %s \"DROP TRIGGER audit_log_no_update; "
-				  "UPDATE audit_log SET id=-1 WHERE id=3; UPDATE audit_log SET id=3 WHERE id=4; "
-				  "UPDATE audit_log SET id=4 WHERE id=-1\"", db), 0);
+	assert_int_equal(
+		sh(NULL,
+		   "sqlite3 %s \"DROP TRIGGER audit_log_no_update; "
+		   "UPDATE audit_log SET id=-1 WHERE id=3; UPDATE audit_log SET id=3 WHERE id=4; "
+		   "UPDATE audit_log SET id=4 WHERE id=-1\"",
+		   db),
+		0);
 	assert_int_equal(cli(&out, "audit verify --db %s", db), 1);
 	assert_non_null(strstr(out, "record 3:"));
 	free(out);

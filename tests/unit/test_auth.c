@@ -43,8 +43,9 @@ static void rm_tree(const char *dir)
 }
 
 static const unsigned char test_key[SEC_KEY_BYTES] = {
-	0x67, 0x72, 0x61, 0x73, 0x73, 0x72, 0x6f, 0x6f, 0x74, 0x73, 0x2d, 0x74, 0x65, 0x73, 0x74, 0x2d,
-	0x6b, 0x65, 0x79, 0x2d, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62,
+	0x67, 0x72, 0x61, 0x73, 0x73, 0x72, 0x6f, 0x6f, 0x74, 0x73, 0x2d,
+	0x74, 0x65, 0x73, 0x74, 0x2d, 0x6b, 0x65, 0x79, 0x2d, 0x30, 0x31,
+	0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62,
 };
 
 struct fx {
@@ -313,10 +314,15 @@ static struct principal *mk(struct arena *a, const struct grant *g, size_t n)
 	return p;
 }
 
-#define G(r, n, c, lv) {.id = (n), .role = (r), .org_id = (n), .org_code = (c), \
-			  .org_name = "n", .level = (lv)}
-#define ADMIN(r, n) {.id = (n), .role = (r), .org_id = 0, .org_code = "", .org_name = "", \
-		     .level = -1}
+#define G(r, n, c, lv)                                                                   \
+	{                                                                                \
+		.id = (n), .role = (r), .org_id = (n), .org_code = (c), .org_name = "n", \
+		.level = (lv)                                                            \
+	}
+#define ADMIN(r, n)                                                                              \
+	{                                                                                        \
+		.id = (n), .role = (r), .org_id = 0, .org_code = "", .org_name = "", .level = -1 \
+	}
 
 static void test_scope_grant_with_permission_covers_subtree(void **state)
 {
@@ -442,12 +448,13 @@ static void test_roots_remove_nested_and_duplicates(void **state)
 	(void)state;
 	struct arena a = {0};
 	const struct grant g[] = {
-		G(ROLE_COMMUNITY_WORKER, 1, "330681109001", LEVEL_COMMUNITY), /* nested, listed first */
+		G(ROLE_COMMUNITY_WORKER, 1, "330681109001",
+		  LEVEL_COMMUNITY), /* nested, listed first */
 		G(ROLE_DEPARTMENT_OFFICER, 2, "330681", LEVEL_COUNTY),
-		G(ROLE_COUNTY_OFFICER, 3, "330681", LEVEL_COUNTY),            /* duplicate root */
-		G(ROLE_TOWN_OFFICER, 4, "330681109", LEVEL_TOWN),             /* nested */
-		G(ROLE_VOLUNTEER, 5, "330682", LEVEL_COUNTY),                 /* separate */
-		G(ROLE_GRID_WORKER, 6, "330682101001001", LEVEL_GRID),        /* nested in 330682 */
+		G(ROLE_COUNTY_OFFICER, 3, "330681", LEVEL_COUNTY),     /* duplicate root */
+		G(ROLE_TOWN_OFFICER, 4, "330681109", LEVEL_TOWN),      /* nested */
+		G(ROLE_VOLUNTEER, 5, "330682", LEVEL_COUNTY),          /* separate */
+		G(ROLE_GRID_WORKER, 6, "330682101001001", LEVEL_GRID), /* nested in 330682 */
 		G(ROLE_TOWN_OFFICER, 7, "330683101", LEVEL_TOWN),
 	};
 	struct principal *p = mk(&a, g, sizeof(g) / sizeof(g[0]));
@@ -565,7 +572,8 @@ static void test_principal_load(void **state)
 	/* A role dropped from the catalogue grants nothing. */
 	char sql[160];
 	snprintf(sql, sizeof(sql),
-		 "INSERT INTO user_roles (user_id, role, org_id, granted_at) VALUES (%lld, 'retired_role', %lld, 0)",
+		 "INSERT INTO user_roles (user_id, role, org_id, granted_at) VALUES (%lld, "
+		 "'retired_role', %lld, 0)",
 		 (long long)worker, (long long)t.county);
 	assert_int_equal(sqlite3_exec(db_handle(f->db), sql, NULL, NULL, NULL), SQLITE_OK);
 
@@ -613,8 +621,10 @@ static void test_username_rules(void **state)
 	static const char *const good[] = {"abc", "li.ming", "grid_worker-01", "z9.-_",
 					   "abcdefghijklmnopqrstuvwxyz012345"};
 	static const char *const bad[] = {
-		"", "a1", "ab", "abcdefghijklmnopqrstuvwxyz0123456", "Abc", "aBc", "1abc", ".abc",
-		"_abc", "-abc", "a bc", "abc ", "li@ming", "李明明", "abc\n", "ab/c",
+		"",        "a1",     "ab",    "abcdefghijklmnopqrstuvwxyz0123456",
+		"Abc",     "aBc",    "1abc",  ".abc",
+		"_abc",    "-abc",   "a bc",  "abc ",
+		"li@ming", "李明明", "abc\n", "ab/c",
 	};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		const char *why = users_check_username(good[i]);
@@ -779,7 +789,8 @@ static void test_account_updates(void **state)
 	assert_string_equal(u.password_hash, "$argon2id$new");
 	json_t *j = NULL;
 	assert_int_equal(users_get_json(f->db, id, &j), RC_OK);
-	assert_string_equal(json_string_value(json_object_get(j, "display_name")), "李明（网格员）");
+	assert_string_equal(json_string_value(json_object_get(j, "display_name")),
+			    "李明（网格员）");
 	assert_true(json_is_true(json_object_get(j, "disabled")));
 	json_decref(j);
 
@@ -815,16 +826,18 @@ static void test_users_list(void **state)
 	assert_int_equal(total, 4);
 	assert_int_equal(json_array_size(items), 2);
 	/* Ordered by username. */
-	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "username")),
-			    "li.hua");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "username")),
-			    "li.ming");
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(items, 0), "username")), "li.hua");
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(items, 1), "username")),
+		"li.ming");
 	assert_true(json_is_array(json_object_get(json_array_get(items, 0), "roles")));
 	json_decref(items);
 	assert_int_equal(users_list_json(f->db, NULL, 2, 3, &items, &total), RC_OK);
 	assert_int_equal(json_array_size(items), 1);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "username")),
-			    "zhao.lei");
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(items, 0), "username")),
+		"zhao.lei");
 	json_decref(items);
 	assert_int_equal(users_list_json(f->db, "li.", 50, 0, &items, &total), RC_OK);
 	assert_int_equal(total, 2);
@@ -848,7 +861,8 @@ static void test_users_list_gives_roles_for_every_account(void **state)
 	for (int i = 0; i < N; i++) {
 		char name[32];
 		snprintf(name, sizeof(name), "user%03d", i);
-		assert_int_equal(users_insert(f->db, name, name, "$argon2id$stand-in", &last), RC_OK);
+		assert_int_equal(users_insert(f->db, name, name, "$argon2id$stand-in", &last),
+				 RC_OK);
 	}
 	assert_int_equal(db_commit(f->db), RC_OK);
 	grant(f->db, last, ROLE_GRID_WORKER, t.grid); /* user204 sorts last */
@@ -918,7 +932,8 @@ static void test_grant_check_business_roles_need_an_allowed_level(void **state)
 		{ROLE_COMMUNITY_WORKER, "village", false}, /* not a level */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const char *why = users_grant_check(f->db, u, cases[i].role, t.town, cases[i].level);
+		const char *why =
+			users_grant_check(f->db, u, cases[i].role, t.town, cases[i].level);
 		if ((why == NULL) != cases[i].ok)
 			fail_msg("%s at %s: %s", role_def((enum role)cases[i].role)->name,
 				 cases[i].level, why ? why : "allowed");
@@ -936,8 +951,8 @@ static void test_grant_check_keeps_administrators_separate(void **state)
 	assert_non_null(users_grant_check(f->db, admin, ROLE_AUDITOR, 0, NULL));
 	assert_non_null(users_grant_check(f->db, admin, ROLE_SYSADMIN, 0, NULL));
 	assert_non_null(users_grant_check(f->db, admin, ROLE_SECADMIN, 0, NULL));
-	assert_non_null(users_grant_check(f->db, admin, ROLE_COMMUNITY_WORKER, t.community,
-					  "community"));
+	assert_non_null(
+		users_grant_check(f->db, admin, ROLE_COMMUNITY_WORKER, t.community, "community"));
 
 	/* Someone with a business role cannot become an administrator. */
 	int64_t worker = add_user(f->db, "li.ming");
@@ -946,8 +961,8 @@ static void test_grant_check_keeps_administrators_separate(void **state)
 	assert_non_null(users_grant_check(f->db, worker, ROLE_SYSADMIN, 0, NULL));
 	/* ...but may hold more business roles. */
 	assert_null(users_grant_check(f->db, worker, ROLE_GRID_WORKER, t.grid, "grid"));
-	assert_null(users_grant_check(f->db, worker, ROLE_COMMUNITY_WORKER, t.community2,
-				      "community"));
+	assert_null(
+		users_grant_check(f->db, worker, ROLE_COMMUNITY_WORKER, t.community2, "community"));
 }
 
 static void test_grant_revoke_and_lookups(void **state)
@@ -1070,8 +1085,10 @@ static void test_audit_append_and_verify(void **state)
 	assert_int_equal(c.bad_id, 0);
 
 	/* Appending needs the caller's transaction. */
-	struct audit_entry e = {.actor_name = "cli:root", .action = "user.create",
-				.object_type = "user", .object_id = "1"};
+	struct audit_entry e = {.actor_name = "cli:root",
+				.action = "user.create",
+				.object_type = "user",
+				.object_id = "1"};
 	assert_int_equal(audit_append(f->db, &e), RC_INTERNAL);
 
 	assert_int_equal(db_begin(f->db), RC_OK);
@@ -1111,8 +1128,9 @@ static void test_audit_edited_field_is_detected(void **state)
 	struct fx *f = *state;
 	five_records(f->db);
 	expect_verdict(f->db, 0);
-	assert_int_equal(db_exec_static(f->db, "DROP TRIGGER audit_log_no_update;"
-					       "UPDATE audit_log SET actor_name = 'mallory' WHERE id = 3"),
+	assert_int_equal(db_exec_static(f->db,
+					"DROP TRIGGER audit_log_no_update;"
+					"UPDATE audit_log SET actor_name = 'mallory' WHERE id = 3"),
 			 RC_OK);
 	expect_verdict(f->db, 3);
 }
@@ -1133,8 +1151,7 @@ static void test_audit_other_edits_are_detected(void **state)
 		 "UPDATE audit_log SET at_ms = at_ms - 1 WHERE id = 4", 4},
 		{"UPDATE audit_log SET actor_id = 8 WHERE id = 5",
 		 "UPDATE audit_log SET actor_id = 7 WHERE id = 5", 5},
-		{"UPDATE audit_log SET detail = '{\"n\":0,\"note\":\"x\"}' WHERE id = 1",
-		 NULL, 1},
+		{"UPDATE audit_log SET detail = '{\"n\":0,\"note\":\"x\"}' WHERE id = 1", NULL, 1},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		assert_int_equal(db_exec_static(f->db, cases[i].edit), RC_OK);
@@ -1169,26 +1186,29 @@ static void test_audit_swapped_records_are_detected(void **state)
 	struct fx *f = *state;
 	five_records(f->db);
 	/* Swap everything but the ids, hashes included. */
-	assert_int_equal(db_exec_static(f->db,
-		"DROP TRIGGER audit_log_no_update;"
-		"CREATE TEMP TABLE s AS SELECT * FROM audit_log WHERE id IN (2, 3);"
-		"UPDATE audit_log SET"
-		" at_ms = (SELECT at_ms FROM s WHERE s.id = 5 - audit_log.id),"
-		" actor_id = (SELECT actor_id FROM s WHERE s.id = 5 - audit_log.id),"
-		" actor_name = (SELECT actor_name FROM s WHERE s.id = 5 - audit_log.id),"
-		" role = (SELECT role FROM s WHERE s.id = 5 - audit_log.id),"
-		" action = (SELECT action FROM s WHERE s.id = 5 - audit_log.id),"
-		" object_type = (SELECT object_type FROM s WHERE s.id = 5 - audit_log.id),"
-		" object_id = (SELECT object_id FROM s WHERE s.id = 5 - audit_log.id),"
-		" org_id = (SELECT org_id FROM s WHERE s.id = 5 - audit_log.id),"
-		" result = (SELECT result FROM s WHERE s.id = 5 - audit_log.id),"
-		" client_ip = (SELECT client_ip FROM s WHERE s.id = 5 - audit_log.id),"
-		" request_id = (SELECT request_id FROM s WHERE s.id = 5 - audit_log.id),"
-		" detail = (SELECT detail FROM s WHERE s.id = 5 - audit_log.id),"
-		" prev_hash = (SELECT prev_hash FROM s WHERE s.id = 5 - audit_log.id),"
-		" hash = (SELECT hash FROM s WHERE s.id = 5 - audit_log.id)"
-		" WHERE id IN (2, 3);"
-		"DROP TABLE s;"), RC_OK);
+	assert_int_equal(
+		db_exec_static(
+			f->db,
+			"DROP TRIGGER audit_log_no_update;"
+			"CREATE TEMP TABLE s AS SELECT * FROM audit_log WHERE id IN (2, 3);"
+			"UPDATE audit_log SET"
+			" at_ms = (SELECT at_ms FROM s WHERE s.id = 5 - audit_log.id),"
+			" actor_id = (SELECT actor_id FROM s WHERE s.id = 5 - audit_log.id),"
+			" actor_name = (SELECT actor_name FROM s WHERE s.id = 5 - audit_log.id),"
+			" role = (SELECT role FROM s WHERE s.id = 5 - audit_log.id),"
+			" action = (SELECT action FROM s WHERE s.id = 5 - audit_log.id),"
+			" object_type = (SELECT object_type FROM s WHERE s.id = 5 - audit_log.id),"
+			" object_id = (SELECT object_id FROM s WHERE s.id = 5 - audit_log.id),"
+			" org_id = (SELECT org_id FROM s WHERE s.id = 5 - audit_log.id),"
+			" result = (SELECT result FROM s WHERE s.id = 5 - audit_log.id),"
+			" client_ip = (SELECT client_ip FROM s WHERE s.id = 5 - audit_log.id),"
+			" request_id = (SELECT request_id FROM s WHERE s.id = 5 - audit_log.id),"
+			" detail = (SELECT detail FROM s WHERE s.id = 5 - audit_log.id),"
+			" prev_hash = (SELECT prev_hash FROM s WHERE s.id = 5 - audit_log.id),"
+			" hash = (SELECT hash FROM s WHERE s.id = 5 - audit_log.id)"
+			" WHERE id IN (2, 3);"
+			"DROP TABLE s;"),
+		RC_OK);
 	expect_verdict(f->db, 2);
 }
 
@@ -1197,15 +1217,18 @@ static void test_audit_swapped_contents_are_detected(void **state)
 	struct fx *f = *state;
 	five_records(f->db);
 	/* Swap the visible fields only, leaving the hashes in place. */
-	assert_int_equal(db_exec_static(f->db,
-		"DROP TRIGGER audit_log_no_update;"
-		"CREATE TEMP TABLE s AS SELECT * FROM audit_log WHERE id IN (3, 4);"
-		"UPDATE audit_log SET"
-		" action = (SELECT action FROM s WHERE s.id = 7 - audit_log.id),"
-		" object_id = (SELECT object_id FROM s WHERE s.id = 7 - audit_log.id),"
-		" detail = (SELECT detail FROM s WHERE s.id = 7 - audit_log.id)"
-		" WHERE id IN (3, 4);"
-		"DROP TABLE s;"), RC_OK);
+	assert_int_equal(
+		db_exec_static(
+			f->db,
+			"DROP TRIGGER audit_log_no_update;"
+			"CREATE TEMP TABLE s AS SELECT * FROM audit_log WHERE id IN (3, 4);"
+			"UPDATE audit_log SET"
+			" action = (SELECT action FROM s WHERE s.id = 7 - audit_log.id),"
+			" object_id = (SELECT object_id FROM s WHERE s.id = 7 - audit_log.id),"
+			" detail = (SELECT detail FROM s WHERE s.id = 7 - audit_log.id)"
+			" WHERE id IN (3, 4);"
+			"DROP TABLE s;"),
+		RC_OK);
 	expect_verdict(f->db, 3);
 }
 
@@ -1227,14 +1250,15 @@ static void test_audit_triggers_refuse_changes(void **state)
 {
 	struct fx *f = *state;
 	five_records(f->db);
-	assert_int_not_equal(db_exec_static(f->db, "UPDATE audit_log SET actor_name = 'x' WHERE id = 2"),
-			     RC_OK);
+	assert_int_not_equal(
+		db_exec_static(f->db, "UPDATE audit_log SET actor_name = 'x' WHERE id = 2"), RC_OK);
 	assert_int_not_equal(db_exec_static(f->db, "DELETE FROM audit_log WHERE id = 5"), RC_OK);
 	assert_int_not_equal(db_exec_static(f->db, "DELETE FROM audit_log"), RC_OK);
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db),
 					    "SELECT count(*), sum(actor_name = 'x') FROM audit_log",
-					    -1, &st, NULL), SQLITE_OK);
+					    -1, &st, NULL),
+			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), 5);
 	assert_int_equal(sqlite3_column_int(st, 1), 0);
@@ -1261,21 +1285,28 @@ static void expect_ids(struct db *db, const struct audit_filter *flt, int64_t to
 	json_decref(items);
 }
 
-#define IDS(...) (const int64_t[]){__VA_ARGS__}, sizeof((const int64_t[]){__VA_ARGS__}) / sizeof(int64_t)
+#define IDS(...) \
+	(const int64_t[]){__VA_ARGS__}, sizeof((const int64_t[]){__VA_ARGS__}) / sizeof(int64_t)
 
 static void test_audit_list_filters_and_pages(void **state)
 {
 	struct fx *f = *state;
 	json_t *d = json_pack("{s:s}", "role", "grid_worker");
-	assert_int_equal(append_tx(f->db, 7, "alice", "user.create", "user", "10", 0, "ok", NULL), RC_OK);
-	assert_int_equal(append_tx(f->db, 7, "alice", "user.update", "user", "10", 0, "ok", NULL), RC_OK);
+	assert_int_equal(append_tx(f->db, 7, "alice", "user.create", "user", "10", 0, "ok", NULL),
+			 RC_OK);
+	assert_int_equal(append_tx(f->db, 7, "alice", "user.update", "user", "10", 0, "ok", NULL),
+			 RC_OK);
 	assert_int_equal(append_tx(f->db, 0, "mallory", "session.create", "session", "", 0,
-				   "invalid_credentials", NULL), RC_OK);
-	assert_int_equal(append_tx(f->db, 8, "carol", "user.password.reset", "user", "11", 0, "ok",
-				   NULL), RC_OK);
-	assert_int_equal(append_tx(f->db, 7, "alice", "users.export", "user", "", 0, "ok", NULL), RC_OK);
+				   "invalid_credentials", NULL),
+			 RC_OK);
+	assert_int_equal(
+		append_tx(f->db, 8, "carol", "user.password.reset", "user", "11", 0, "ok", NULL),
+		RC_OK);
+	assert_int_equal(append_tx(f->db, 7, "alice", "users.export", "user", "", 0, "ok", NULL),
+			 RC_OK);
 	assert_int_equal(append_tx(f->db, 7, "alice", "user", "user", "", 0, "ok", NULL), RC_OK);
-	assert_int_equal(append_tx(f->db, 8, "carol", "role.grant", "user", "10", 5, "ok", d), RC_OK);
+	assert_int_equal(append_tx(f->db, 8, "carol", "role.grant", "user", "10", 5, "ok", d),
+			 RC_OK);
 	json_decref(d);
 
 	struct audit_filter flt = {.limit = 50};
@@ -1290,7 +1321,7 @@ static void test_audit_list_filters_and_pages(void **state)
 	expect_ids(f->db, &flt, 1, IDS(6));
 	flt = (struct audit_filter){.action = "user.c", .limit = 50}; /* no partial words */
 	expect_ids(f->db, &flt, 0, NULL, 0);
-	flt = (struct audit_filter){.action = "us%", .limit = 50};    /* no LIKE wildcards */
+	flt = (struct audit_filter){.action = "us%", .limit = 50}; /* no LIKE wildcards */
 	expect_ids(f->db, &flt, 0, NULL, 0);
 
 	flt = (struct audit_filter){.actor_id = 7, .limit = 50};
@@ -1318,8 +1349,8 @@ static void test_audit_list_filters_and_pages(void **state)
 	expect_ids(f->db, &flt, 0, NULL, 0);
 	flt = (struct audit_filter){.to_ms = 1, .limit = 50};
 	expect_ids(f->db, &flt, 0, NULL, 0);
-	flt = (struct audit_filter){.from_ms = now_ms - 3600000, .to_ms = now_ms + 3600000,
-				    .limit = 50};
+	flt = (struct audit_filter){
+		.from_ms = now_ms - 3600000, .to_ms = now_ms + 3600000, .limit = 50};
 	expect_ids(f->db, &flt, 7, IDS(7, 6, 5, 4, 3, 2, 1));
 
 	/* The records as JSON. */
@@ -1332,8 +1363,9 @@ static void test_audit_list_filters_and_pages(void **state)
 	assert_string_equal(json_string_value(json_object_get(r7, "actor_name")), "carol");
 	assert_int_equal(json_integer_value(json_object_get(r7, "actor_id")), 8);
 	assert_int_equal(json_integer_value(json_object_get(r7, "org_id")), 5);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(r7, "detail"), "role")),
-			    "grid_worker");
+	assert_string_equal(
+		json_string_value(json_object_get(json_object_get(r7, "detail"), "role")),
+		"grid_worker");
 	const char *at = json_string_value(json_object_get(r7, "at"));
 	assert_non_null(at);
 	assert_int_equal(strlen(at), 24); /* 2026-01-02T03:04:05.678Z */
@@ -1342,7 +1374,8 @@ static void test_audit_list_filters_and_pages(void **state)
 	assert_int_equal(item_id(items, 4), 3);
 	assert_true(json_is_null(json_object_get(r3, "actor_id")));
 	assert_true(json_is_null(json_object_get(r3, "org_id")));
-	assert_string_equal(json_string_value(json_object_get(r3, "result")), "invalid_credentials");
+	assert_string_equal(json_string_value(json_object_get(r3, "result")),
+			    "invalid_credentials");
 	json_decref(items);
 }
 
@@ -1367,35 +1400,45 @@ int main(void)
 	const struct CMUnitTest users[] = {
 		cmocka_unit_test(test_username_rules),
 		cmocka_unit_test(test_password_rules),
-		cmocka_unit_test_setup_teardown(test_insert_duplicate_and_find_login, db_setup, db_teardown),
-		cmocka_unit_test_setup_teardown(test_login_failures_lock_the_account, db_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(test_insert_duplicate_and_find_login, db_setup,
+						db_teardown),
+		cmocka_unit_test_setup_teardown(test_login_failures_lock_the_account, db_setup,
+						db_teardown),
 		cmocka_unit_test_setup_teardown(test_account_updates, db_setup, db_teardown),
 		cmocka_unit_test_setup_teardown(test_users_list, db_setup, db_teardown),
-		cmocka_unit_test_setup_teardown(test_users_list_gives_roles_for_every_account, db_setup,
-						db_teardown),
+		cmocka_unit_test_setup_teardown(test_users_list_gives_roles_for_every_account,
+						db_setup, db_teardown),
 		cmocka_unit_test_setup_teardown(test_grant_check_admin_roles_take_no_node, db_setup,
 						db_teardown),
-		cmocka_unit_test_setup_teardown(test_grant_check_business_roles_need_an_allowed_level,
+		cmocka_unit_test_setup_teardown(
+			test_grant_check_business_roles_need_an_allowed_level, db_setup,
+			db_teardown),
+		cmocka_unit_test_setup_teardown(test_grant_check_keeps_administrators_separate,
 						db_setup, db_teardown),
-		cmocka_unit_test_setup_teardown(test_grant_check_keeps_administrators_separate, db_setup,
+		cmocka_unit_test_setup_teardown(test_grant_revoke_and_lookups, db_setup,
 						db_teardown),
-		cmocka_unit_test_setup_teardown(test_grant_revoke_and_lookups, db_setup, db_teardown),
 	};
 	const struct CMUnitTest audit[] = {
-		cmocka_unit_test_setup_teardown(test_audit_append_and_verify, db_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_append_and_verify, db_setup,
+						db_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_rolled_back_records_vanish, db_setup,
 						db_teardown),
-		cmocka_unit_test_setup_teardown(test_audit_edited_field_is_detected, db_setup, db_teardown),
-		cmocka_unit_test_setup_teardown(test_audit_other_edits_are_detected, db_setup, db_teardown),
-		cmocka_unit_test_setup_teardown(test_audit_deleted_middle_record_is_detected, db_setup,
+		cmocka_unit_test_setup_teardown(test_audit_edited_field_is_detected, db_setup,
 						db_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_other_edits_are_detected, db_setup,
+						db_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_deleted_middle_record_is_detected,
+						db_setup, db_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_swapped_records_are_detected, db_setup,
 						db_teardown),
 		cmocka_unit_test_setup_teardown(test_audit_swapped_contents_are_detected, db_setup,
 						db_teardown),
-		cmocka_unit_test_setup_teardown(test_audit_chain_depends_on_the_key, db_setup, db_teardown),
-		cmocka_unit_test_setup_teardown(test_audit_triggers_refuse_changes, db_setup, db_teardown),
-		cmocka_unit_test_setup_teardown(test_audit_list_filters_and_pages, db_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_chain_depends_on_the_key, db_setup,
+						db_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_triggers_refuse_changes, db_setup,
+						db_teardown),
+		cmocka_unit_test_setup_teardown(test_audit_list_filters_and_pages, db_setup,
+						db_teardown),
 	};
 	if (sec_init(1) != 0) {
 		fprintf(stderr, "sec_init failed\n");

@@ -178,7 +178,9 @@ static void test_arena_reuse_after_free(void **state)
 		char *big = arena_alloc(&a, 50000);
 		memset(big, 1, 50000);
 		char *last = arena_printf(&a, "last of %d", round);
-		assert_string_equal(last, round == 0 ? "last of 0" : round == 1 ? "last of 1" : "last of 2");
+		assert_string_equal(last, round == 0   ? "last of 0"
+					  : round == 1 ? "last of 1"
+						       : "last of 2");
 		arena_free(&a);
 		assert_null(a.head);
 	}
@@ -298,9 +300,24 @@ static void test_str_to_i64(void **state)
 	assert_true(v == INT64_MIN);
 
 	static const char *const bad[] = {
-		"", "-", "+1", " 1", "1 ", "1\n", "\t1", "1a", "a1", "0x10", "1.0", "1e3",
-		"--1", "-+1", "9223372036854775808", "-9223372036854775809",
-		"99999999999999999999999", "１２", /* full-width digits */
+		"",
+		"-",
+		"+1",
+		" 1",
+		"1 ",
+		"1\n",
+		"\t1",
+		"1a",
+		"a1",
+		"0x10",
+		"1.0",
+		"1e3",
+		"--1",
+		"-+1",
+		"9223372036854775808",
+		"-9223372036854775809",
+		"99999999999999999999999",
+		"１２", /* full-width digits */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int64_t out = 12345;
@@ -462,7 +479,8 @@ static void test_csv_crlf_and_bom(void **state)
 {
 	(void)state;
 	struct csvt t;
-	CSV_START(&t, "\xEF\xBB\xBF" "code,name\r\n33,\"浙江省\"\r\n\r\n3306,绍兴市\r\n");
+	CSV_START(&t, "\xEF\xBB\xBF"
+		      "code,name\r\n33,\"浙江省\"\r\n\r\n3306,绍兴市\r\n");
 	expect_record(&t.c, 1, 2, "code", "name");
 	expect_record(&t.c, 2, 2, "33", "浙江省");
 	expect_record(&t.c, 3, 1, ""); /* blank line: one empty field */
@@ -488,8 +506,14 @@ static void test_csv_keeps_leading_bytes_that_are_not_a_bom(void **state)
 		const char *text, *first;
 	} cases[] = {
 		{"（备注）,x\n", "（备注）"},
-		{"\xEF\xBB" "a,x\n", "\xEF\xBB" "a"},
-		{"\xEF" "a,x\n", "\xEF" "a"},
+		{"\xEF\xBB"
+		 "a,x\n",
+		 "\xEF\xBB"
+		 "a"},
+		{"\xEF"
+		 "a,x\n",
+		 "\xEF"
+		 "a"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct csvt t;
@@ -648,8 +672,8 @@ static void test_clock_parse_iso_valid(void **state)
 	expect_parse("1970-01-01T00:00:01Z", 1);
 	expect_parse("2026-01-02", 1767312000);
 	expect_parse("2026-01-02T03:04:05Z", 1767323045);
-	expect_parse("2024-02-29", 1709164800);            /* leap year */
-	expect_parse("2000-02-29T12:00:00Z", 951825600);   /* divisible by 400 */
+	expect_parse("2024-02-29", 1709164800);          /* leap year */
+	expect_parse("2000-02-29T12:00:00Z", 951825600); /* divisible by 400 */
 	expect_parse("2026-12-31T23:59:59Z", 1798761599);
 	expect_parse("1900-01-01", -2208988800LL);
 	expect_parse("9999-12-31T23:59:59Z", 253402300799LL);
@@ -658,10 +682,10 @@ static void test_clock_parse_iso_valid(void **state)
 static void test_clock_parse_iso_refuses_impossible_dates(void **state)
 {
 	(void)state;
-	expect_refused("2023-02-29");  /* not a leap year */
-	expect_refused("1900-02-29");  /* century, not a leap year */
+	expect_refused("2023-02-29"); /* not a leap year */
+	expect_refused("1900-02-29"); /* century, not a leap year */
 	expect_refused("2100-02-29");
-	expect_refused("2026-13-01");  /* month 13 */
+	expect_refused("2026-13-01"); /* month 13 */
 	expect_refused("2026-00-10");
 	expect_refused("2026-04-31");
 	expect_refused("2026-01-32");
@@ -675,11 +699,24 @@ static void test_clock_parse_iso_refuses_bad_formats(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"", "2026", "2026-1-02", "2026-01-2", "2026/01/02", "20260102",
-		"02-01-2026", "2026-01-02T03:04:05", "2026-01-02 03:04:05Z",
-		"2026-01-02T03:04:05+08:00", "2026-01-02T03:04:05.000Z",
-		"2026-01-02T03:04Z", "2026-01-02Z", "abcd-ef-gh", "2026-01-02x",
-		" 2026-01-02", "2026-01-02 ", "2026-01-02t03:04:05z",
+		"",
+		"2026",
+		"2026-1-02",
+		"2026-01-2",
+		"2026/01/02",
+		"20260102",
+		"02-01-2026",
+		"2026-01-02T03:04:05",
+		"2026-01-02 03:04:05Z",
+		"2026-01-02T03:04:05+08:00",
+		"2026-01-02T03:04:05.000Z",
+		"2026-01-02T03:04Z",
+		"2026-01-02Z",
+		"abcd-ef-gh",
+		"2026-01-02x",
+		" 2026-01-02",
+		"2026-01-02 ",
+		"2026-01-02t03:04:05z",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		expect_refused(bad[i]);
@@ -690,15 +727,16 @@ static void test_clock_parse_iso_refuses_signs_and_blanks_in_fields(void **state
 {
 	(void)state;
 	static const char *const bad[] = {
-		"2026-+1-02", "2026-01- 2", "2026-01-+2", "2026-01-02T+3:04:05Z",
-		"2026-01-02T03: 4:05Z",
+		"2026-+1-02",           "2026-01- 2",           "2026-01-+2",
+		"2026-01-02T+3:04:05Z", "2026-01-02T03: 4:05Z",
 	};
 	char accepted[256] = "";
 	size_t used = 0;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		int64_t t;
 		if (clock_parse_iso(bad[i], &t) == 0 && used < sizeof(accepted))
-			used += (size_t)snprintf(accepted + used, sizeof(accepted) - used, " '%s'", bad[i]);
+			used += (size_t)snprintf(accepted + used, sizeof(accepted) - used, " '%s'",
+						 bad[i]);
 	}
 	if (accepted[0] != '\0')
 		fail_msg("accepted:%s", accepted);
@@ -766,7 +804,8 @@ static void test_clock_now_follows_the_clock_file(void **state)
 	real = (int64_t)time(NULL);
 	now = clock_now();
 	if (!(now >= real - 86401 && now <= real - 86399))
-		fail_msg("offset -86400: clock_now %lld, time %lld", (long long)now, (long long)real);
+		fail_msg("offset -86400: clock_now %lld, time %lld", (long long)now,
+			 (long long)real);
 
 	/* Removing the file removes the offset. */
 	assert_int_equal(unlink(path), 0);
@@ -818,11 +857,24 @@ static void test_config_defaults(void **state)
 	/* The usage text names every option the server accepts. */
 	const char *u = config_usage();
 	static const char *const names[] = {
-		"--db", "--key-file", "--listen", "--threads", "--max-connections",
-		"--connection-timeout", "--connection-memory", "--body-limit",
-		"--session-idle", "--session-absolute", "--lockout-attempts",
-		"--lockout-seconds", "--login-failures-per-ip", "--synchronous-normal",
-		"--busy-timeout", "--trust-proxy", "--public-origin", "--access-log",
+		"--db",
+		"--key-file",
+		"--listen",
+		"--threads",
+		"--max-connections",
+		"--connection-timeout",
+		"--connection-memory",
+		"--body-limit",
+		"--session-idle",
+		"--session-absolute",
+		"--lockout-attempts",
+		"--lockout-seconds",
+		"--login-failures-per-ip",
+		"--synchronous-normal",
+		"--busy-timeout",
+		"--trust-proxy",
+		"--public-origin",
+		"--access-log",
 		"--clock-file",
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -839,7 +891,8 @@ static void expect_documented_default(const char *where, const char *name, const
 	if (config_set(&e, name, value) != 0)
 		fail_msg("%s: --%s default '%s' is not a valid value", where, name, value);
 	if (memcmp(&d, &e, sizeof(d)) != 0)
-		fail_msg("%s says --%s defaults to %s; config_defaults disagrees", where, name, value);
+		fail_msg("%s says --%s defaults to %s; config_defaults disagrees", where, name,
+			 value);
 }
 
 /* The "(default N)" of the usage text is the real default. */
@@ -926,8 +979,8 @@ static void test_config_set_ints(void **state)
 	assert_int_equal(c.threads, 0);
 	assert_int_equal(config_set(&c, "threads", "256"), 0);
 	assert_int_equal(c.threads, 256);
-	static const char *const bad[] = {"257", "-1", "", "4x", " 4", "4.0", "+4", "0x10",
-					  "99999999999999999999"};
+	static const char *const bad[] = {
+		"257", "-1", "", "4x", " 4", "4.0", "+4", "0x10", "99999999999999999999"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (config_set(&c, "threads", bad[i]) != -1)
 			fail_msg("threads = '%s' was accepted", bad[i]);
@@ -1072,9 +1125,11 @@ static void test_error_codes_are_distinct_snake_case(void **state)
 		const struct rc_info *i = rc_info(rc);
 		assert_non_null(i);
 		if (!snake_case(i->code))
-			fail_msg("rc %d: code '%s' is not snake_case", rc, i->code ? i->code : "(null)");
+			fail_msg("rc %d: code '%s' is not snake_case", rc,
+				 i->code ? i->code : "(null)");
 		if (i->status < 400 || i->status > 599)
-			fail_msg("rc %d (%s): status %d is not an error status", rc, i->code, i->status);
+			fail_msg("rc %d (%s): status %d is not an error status", rc, i->code,
+				 i->status);
 		assert_non_null(i->message);
 		assert_true(strlen(i->message) > 0);
 		for (int k = 1; k < rc; k++)

@@ -70,8 +70,10 @@ static struct db *open_new(struct fixture *fx, bool normal, int busy_ms)
 {
 	char path[96];
 	new_path(fx, path, sizeof(path));
-	struct db_options o = {.path = path, .synchronous_normal = normal,
-			       .busy_timeout_ms = busy_ms, .create = true};
+	struct db_options o = {.path = path,
+			       .synchronous_normal = normal,
+			       .busy_timeout_ms = busy_ms,
+			       .create = true};
 	struct db *db = NULL;
 	assert_int_equal(db_open(&o, &db), RC_OK);
 	assert_non_null(db);
@@ -312,10 +314,12 @@ static void test_rc_mapping(void **state)
 	assert_int_equal(db_rc(db, SQLITE_IOERR_WRITE), RC_INTERNAL);
 
 	/* Real violations come back as conflicts. */
-	assert_int_equal(db_exec_static(db,
-		"CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT UNIQUE);"
-		"CREATE TABLE c (id INTEGER PRIMARY KEY, p INTEGER REFERENCES p(id));"
-		"INSERT INTO p VALUES (1, 'one');"), RC_OK);
+	assert_int_equal(
+		db_exec_static(
+			db, "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT UNIQUE);"
+			    "CREATE TABLE c (id INTEGER PRIMARY KEY, p INTEGER REFERENCES p(id));"
+			    "INSERT INTO p VALUES (1, 'one');"),
+		RC_OK);
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO p (name) VALUES (?)");
 	db_bind_text(st, 1, "one");
 	assert_int_equal(db_rc(db, sqlite3_step(st)), RC_CONFLICT);
@@ -401,7 +405,7 @@ static void test_migrate_empty_to_latest(void **state)
 	assert_int_equal(migrate_current(db), latest);
 	assert_false(db_in_transaction(db));
 	/* The core tables exist. */
-	static const char *const tables[] = {"org", "users", "user_roles", "sessions",
+	static const char *const tables[] = {"org",          "users",     "user_roles", "sessions",
 					     "grid_workers", "audit_log", "meta"};
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		assert_int_equal(count_rows(db, tables[i]), 0);
@@ -444,7 +448,8 @@ static void test_migrate_stepwise_equals_fresh(void **state)
 		assert_int_equal(applied, latest - k);
 		char *got = schema_of(db);
 		if (strcmp(got, want) != 0)
-			fail_msg("schema after 0..%d then ..%d differs from a fresh one:\n%s\nvs\n%s",
+			fail_msg("schema after 0..%d then ..%d differs from a fresh "
+				 "one:\n%s\nvs\n%s",
 				 k, latest, got, want);
 		free(got);
 		db_release(db);
@@ -492,8 +497,10 @@ static void test_migrate_failure_rolls_back_that_migration(void **state)
 	assert_int_equal(migrate_current(db), 0);
 	assert_false(db_in_transaction(db));
 	/* Nothing of the failed migration stayed behind. */
-	assert_int_equal(pragma_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'org'"), 0);
-	assert_int_equal(pragma_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'users'"), 0);
+	assert_int_equal(pragma_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'org'"),
+			 0);
+	assert_int_equal(pragma_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'users'"),
+			 0);
 	db_release(db);
 	db_close(db);
 }

@@ -85,7 +85,8 @@ static void test_router_misses(void **state)
 	/* Known path, other method. */
 	assert_int_equal(match(&r, "GET", "/api/v1/users/5/roles/9"), ROUTER_NO_METHOD);
 	assert_int_equal(match(&r, "TRACE", "/api/v1/users"), ROUTER_NO_METHOD);
-	assert_int_equal(match(&r, "get", "/healthz"), ROUTER_NO_METHOD); /* methods are case-sensitive */
+	assert_int_equal(match(&r, "get", "/healthz"),
+			 ROUTER_NO_METHOD); /* methods are case-sensitive */
 	assert_int_equal(match(&r, "HEAD", "/api/v1/users/5/unlock"), ROUTER_NO_METHOD);
 	/* Unknown paths. */
 	assert_int_equal(match(&r, "GET", "/api/v1/nothing"), ROUTER_NO_PATH);
@@ -196,13 +197,13 @@ static void test_check_strings(void **state)
 	(void)state;
 	const struct field f = {"name", FT_STRING, 0, 2, 4, NULL, NULL, NULL};
 	expect_ok(&f, json_string("ab"));
-	expect_ok(&f, json_string("网格"));         /* 2 characters, 6 bytes */
-	expect_ok(&f, json_string("网格治理"));     /* 4 characters, 12 bytes */
-	expect_bad(&f, json_string("网格治理好"));  /* 5 characters */
+	expect_ok(&f, json_string("网格"));        /* 2 characters, 6 bytes */
+	expect_ok(&f, json_string("网格治理"));    /* 4 characters, 12 bytes */
+	expect_bad(&f, json_string("网格治理好")); /* 5 characters */
 	expect_bad(&f, json_string("abcde"));
 	expect_bad(&f, json_string("a"));
 	expect_bad(&f, json_string(""));
-	expect_bad(&f, json_stringn("a\0b", 3));   /* NUL inside */
+	expect_bad(&f, json_stringn("a\0b", 3)); /* NUL inside */
 	expect_bad(&f, json_stringn("abc\0", 4));
 	expect_bad(&f, json_stringn_nocheck("\xff\xfe", 2));
 	expect_bad(&f, json_integer(12));
@@ -370,8 +371,8 @@ static const struct field query_fields[] = {
 };
 
 static const struct route test_route = {
-	"POST", "/test", 0, PERM_NONE, body_fields, query_fields, NULL, NULL, "test", "test", NULL,
-	200,
+	"POST", "/test", 0,      PERM_NONE, body_fields, query_fields,
+	NULL,   NULL,    "test", "test",    NULL,        200,
 };
 static const struct route optional_route = {
 	"POST", "/opt", 0, PERM_NONE, optional_fields, NULL, NULL, NULL, "test", "test", NULL, 200,
@@ -444,7 +445,8 @@ static void test_body_unknown_field(void **state)
 	(void)state;
 	struct req r;
 	memset(&r, 0, sizeof(r));
-	assert_int_equal(BODY(&r, &test_route, "{\"name\":\"x\",\"bogus\":1}"), RC_VALIDATION_FAILED);
+	assert_int_equal(BODY(&r, &test_route, "{\"name\":\"x\",\"bogus\":1}"),
+			 RC_VALIDATION_FAILED);
 	assert_int_equal(r.rc, RC_VALIDATION_FAILED);
 	assert_string_equal(r.err_field, "bogus");
 	assert_non_null(r.err_message);
@@ -468,12 +470,14 @@ static void test_body_missing_or_invalid_field(void **state)
 	assert_string_equal(r.err_field, "name");
 	assert_int_equal(BODY(&r, &test_route, "{\"name\":null}"), RC_VALIDATION_FAILED);
 	assert_string_equal(r.err_field, "name");
-	assert_int_equal(BODY(&r, &test_route, "{\"name\":\"x\",\"count\":101}"), RC_VALIDATION_FAILED);
+	assert_int_equal(BODY(&r, &test_route, "{\"name\":\"x\",\"count\":101}"),
+			 RC_VALIDATION_FAILED);
 	assert_string_equal(r.err_field, "count");
 	assert_int_equal(BODY(&r, &test_route, "{\"name\":\"x\",\"count\":\"5\"}"),
 			 RC_VALIDATION_FAILED);
 	assert_string_equal(r.err_field, "count");
-	assert_int_equal(BODY(&r, &test_route, "{\"name\":\"x\",\"org_id\":0}"), RC_VALIDATION_FAILED);
+	assert_int_equal(BODY(&r, &test_route, "{\"name\":\"x\",\"org_id\":0}"),
+			 RC_VALIDATION_FAILED);
 	assert_string_equal(r.err_field, "org_id");
 	assert_int_equal(BODY(&r, &test_route, "{\"name\":\"x\",\"kind\":\"c\"}"),
 			 RC_VALIDATION_FAILED);
@@ -538,8 +542,10 @@ static void test_query_parameters(void **state)
 	assert_int_equal(p.limit, 50);
 	assert_int_equal(p.offset, 0);
 
-	assert_int_equal(query(&r, "{\"limit\":\"10\",\"offset\":\"20\",\"q\":\"网格\",\"active\":\"true\","
-				   "\"actor_id\":\"7\"}"), RC_OK);
+	assert_int_equal(
+		query(&r, "{\"limit\":\"10\",\"offset\":\"20\",\"q\":\"网格\",\"active\":\"true\","
+			  "\"actor_id\":\"7\"}"),
+		RC_OK);
 	p = req_page(&r);
 	assert_int_equal(p.limit, 10);
 	assert_int_equal(p.offset, 20);
@@ -550,16 +556,11 @@ static void test_query_parameters(void **state)
 	static const struct {
 		const char *raw, *field;
 	} bad[] = {
-		{"{\"limit\":\"0\"}", "limit"},
-		{"{\"limit\":\"201\"}", "limit"},
-		{"{\"limit\":\"ten\"}", "limit"},
-		{"{\"limit\":\" 10\"}", "limit"},
-		{"{\"offset\":\"-1\"}", "offset"},
-		{"{\"active\":\"yes\"}", "active"},
-		{"{\"actor_id\":\"0\"}", "actor_id"},
-		{"{\"q\":\"\"}", "q"},
-		{"{\"q\":\"123456789\"}", "q"},
-		{"{\"unknown\":\"1\"}", "unknown"},
+		{"{\"limit\":\"0\"}", "limit"},       {"{\"limit\":\"201\"}", "limit"},
+		{"{\"limit\":\"ten\"}", "limit"},     {"{\"limit\":\" 10\"}", "limit"},
+		{"{\"offset\":\"-1\"}", "offset"},    {"{\"active\":\"yes\"}", "active"},
+		{"{\"actor_id\":\"0\"}", "actor_id"}, {"{\"q\":\"\"}", "q"},
+		{"{\"q\":\"123456789\"}", "q"},       {"{\"unknown\":\"1\"}", "unknown"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (query(&r, bad[i].raw) != RC_VALIDATION_FAILED)
@@ -584,7 +585,8 @@ static json_t *find_param(json_t *op, const char *in, const char *name)
 	json_t *params = json_object_get(op, "parameters");
 	size_t i;
 	json_t *p;
-	json_array_foreach(params, i, p) {
+	json_array_foreach(params, i, p)
+	{
 		if (strcmp(json_string_value(json_object_get(p, "in")), in) == 0 &&
 		    strcmp(json_string_value(json_object_get(p, "name")), name) == 0)
 			return p;
@@ -606,8 +608,7 @@ static void test_openapi_describes_every_route(void **state)
 	size_t operations = 0;
 	const char *pk;
 	json_t *pv;
-	json_object_foreach(paths, pk, pv)
-		operations += json_object_size(pv);
+	json_object_foreach(paths, pk, pv) operations += json_object_size(pv);
 	assert_int_equal(operations, routes_count);
 
 	for (size_t i = 0; i < routes_count; i++) {
@@ -627,11 +628,13 @@ static void test_openapi_describes_every_route(void **state)
 		if (json_object_get(responses, ok) == NULL)
 			fail_msg("%s %s does not document its %s", rt->method, rt->path, ok);
 		if (!(rt->flags & ROUTE_PUBLIC) && json_object_get(responses, "401") == NULL)
-			fail_msg("%s %s needs sign-in but does not document 401", rt->method, rt->path);
+			fail_msg("%s %s needs sign-in but does not document 401", rt->method,
+				 rt->path);
 		if (rt->flags & ROUTE_PUBLIC) {
 			json_t *sec = json_object_get(op, "security");
 			if (!json_is_array(sec) || json_array_size(sec) != 0)
-				fail_msg("public %s %s does not waive security", rt->method, rt->path);
+				fail_msg("public %s %s does not waive security", rt->method,
+					 rt->path);
 		}
 
 		/* Path parameters. */
@@ -640,18 +643,22 @@ static void test_openapi_describes_every_route(void **state)
 			snprintf(name, sizeof(name), "%.*s", (int)(strchr(p, '}') - p - 1), p + 1);
 			json_t *prm = find_param(op, "path", name);
 			if (prm == NULL)
-				fail_msg("%s %s: path parameter %s undocumented", rt->method, rt->path, name);
+				fail_msg("%s %s: path parameter %s undocumented", rt->method,
+					 rt->path, name);
 			assert_true(json_is_true(json_object_get(prm, "required")));
 		}
 		/* Query fields. */
 		for (const struct field *f = rt->query; f && f->name; f++)
 			if (find_param(op, "query", f->name) == NULL)
-				fail_msg("%s %s: query parameter %s undocumented", rt->method, rt->path,
-					 f->name);
+				fail_msg("%s %s: query parameter %s undocumented", rt->method,
+					 rt->path, f->name);
 		/* Body fields. */
 		if (rt->body != NULL) {
-			json_t *schema = json_object_get(json_object_get(json_object_get(
-				json_object_get(op, "requestBody"), "content"), "application/json"), "schema");
+			json_t *schema = json_object_get(
+				json_object_get(json_object_get(json_object_get(op, "requestBody"),
+								"content"),
+						"application/json"),
+				"schema");
 			json_t *props = json_object_get(schema, "properties");
 			if (props == NULL)
 				fail_msg("%s %s: request body undocumented", rt->method, rt->path);
@@ -659,16 +666,17 @@ static void test_openapi_describes_every_route(void **state)
 			for (const struct field *f = rt->body; f->name; f++) {
 				declared++;
 				if (json_object_get(props, f->name) == NULL)
-					fail_msg("%s %s: body field %s undocumented", rt->method, rt->path,
-						 f->name);
+					fail_msg("%s %s: body field %s undocumented", rt->method,
+						 rt->path, f->name);
 				bool listed = false;
 				size_t k;
 				json_t *req;
 				json_array_foreach(json_object_get(schema, "required"), k, req)
-					listed = listed || strcmp(json_string_value(req), f->name) == 0;
+					listed = listed ||
+						 strcmp(json_string_value(req), f->name) == 0;
 				if (listed != ((f->flags & FIELD_REQUIRED) != 0))
-					fail_msg("%s %s: body field %s required flag differs", rt->method,
-						 rt->path, f->name);
+					fail_msg("%s %s: body field %s required flag differs",
+						 rt->method, rt->path, f->name);
 			}
 			assert_int_equal(json_object_size(props), declared);
 			/* Unknown fields are refused, and the description says so. */
@@ -687,7 +695,8 @@ static int check_refs(json_t *node, json_t *schemas, const char *where)
 	if (json_is_object(node)) {
 		const char *k;
 		json_t *v;
-		json_object_foreach(node, k, v) {
+		json_object_foreach(node, k, v)
+		{
 			if (strcmp(k, "$ref") == 0) {
 				const char *ref = json_string_value(v);
 				const char *prefix = "#/components/schemas/";
@@ -704,8 +713,7 @@ static int check_refs(json_t *node, json_t *schemas, const char *where)
 	} else if (json_is_array(node)) {
 		size_t i;
 		json_t *v;
-		json_array_foreach(node, i, v)
-			found += check_refs(v, schemas, where);
+		json_array_foreach(node, i, v) found += check_refs(v, schemas, where);
 	}
 	return found;
 }
@@ -721,16 +729,22 @@ static void test_openapi_refs_resolve(void **state)
 	assert_true(check_refs(doc, schemas, "document") >= (int)routes_count);
 
 	/* The error envelope lists every stable error code. */
-	json_t *codes = json_object_get(json_object_get(json_object_get(json_object_get(
-		json_object_get(json_object_get(schemas, "Error"), "properties"), "error"),
-		"properties"), "code"), "enum");
+	json_t *codes = json_object_get(
+		json_object_get(
+			json_object_get(
+				json_object_get(json_object_get(json_object_get(schemas, "Error"),
+								"properties"),
+						"error"),
+				"properties"),
+			"code"),
+		"enum");
 	assert_true(json_is_array(codes));
 	for (int rc = 1; rc < RC__COUNT; rc++) {
 		bool found = false;
 		size_t i;
 		json_t *v;
-		json_array_foreach(codes, i, v)
-			found = found || strcmp(json_string_value(v), rc_info(rc)->code) == 0;
+		json_array_foreach(codes, i, v) found =
+			found || strcmp(json_string_value(v), rc_info(rc)->code) == 0;
 		if (!found)
 			fail_msg("error code %s is not in the Error schema", rc_info(rc)->code);
 	}
@@ -738,8 +752,8 @@ static void test_openapi_refs_resolve(void **state)
 	for (size_t i = 0; i < routes_count; i++)
 		if (routes[i].response != NULL &&
 		    json_object_get(schemas, routes[i].response) == NULL)
-			fail_msg("%s %s: response schema %s missing", routes[i].method, routes[i].path,
-				 routes[i].response);
+			fail_msg("%s %s: response schema %s missing", routes[i].method,
+				 routes[i].path, routes[i].response);
 	json_decref(doc);
 }
 

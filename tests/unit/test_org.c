@@ -48,16 +48,16 @@ static void test_phone_numbers(void **state)
 {
 	(void)state;
 	static const char *const good[] = {
-		"13800000001", "19912345678", "15000000000",
-		"0575-87001234", "057587001234", "010-12345678", "01012345678",
-		"0575-87001234-123", "0575-8700123", "010-12345678-1", "0575-87001234-123456",
+		"13800000001",  "19912345678",    "15000000000",          "0575-87001234",
+		"057587001234", "010-12345678",   "01012345678",          "0575-87001234-123",
+		"0575-8700123", "010-12345678-1", "0575-87001234-123456",
 	};
 	static const char *const bad[] = {
-		"12800000001",  /* 12x is not a mobile prefix */
+		"12800000001", /* 12x is not a mobile prefix */
 		"10800000001",
-		"1380000000",   /* 10 digits */
-		"138000000012", /* 12 digits */
-		"0575-123",     /* too short */
+		"1380000000",     /* 10 digits */
+		"138000000012",   /* 12 digits */
+		"0575-123",       /* too short */
 		"0575-870012345", /* 9-digit local number */
 		"0575-87001234-", /* empty extension */
 		"0575-87001234-1234567",
@@ -133,36 +133,48 @@ static void test_geo_valid_areas(void **state)
 	expect_area_ok("{\"type\":\"Polygon\",\"coordinates\":[" SQUARE "," HOLE "]}");
 	expect_area_ok("{\"type\":\"MultiPolygon\",\"coordinates\":[[" SQUARE "],[" SECOND "]]}");
 	/* A triangle closes with its fourth position; altitude is allowed. */
-	expect_area_ok("{\"type\":\"Polygon\",\"coordinates\":[[[0,0,5],[1,0,5],[0,1,5],[0,0,5]]]}");
+	expect_area_ok(
+		"{\"type\":\"Polygon\",\"coordinates\":[[[0,0,5],[1,0,5],[0,1,5],[0,0,5]]]}");
 	/* The extremes of the coordinate ranges. */
 	expect_area_ok("{\"type\":\"Polygon\",\"coordinates\":"
 		       "[[[-180,-90],[180,-90],[180,90],[-180,90],[-180,-90]]]}");
 	/* Other members (bbox) do not matter. */
-	expect_area_ok("{\"type\":\"Polygon\",\"bbox\":[120,30,121,31],\"coordinates\":[" SQUARE "]}");
+	expect_area_ok("{\"type\":\"Polygon\",\"bbox\":[120,30,121,31],\"coordinates\":[" SQUARE
+		       "]}");
 }
 
 static void test_geo_invalid_areas(void **state)
 {
 	(void)state;
 	/* Open ring. */
-	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[120,30],[121,30],[121,31],[120,31],[120,30.5]]]}");
+	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[120,30],[121,30],[121,31],[120,"
+			"31],[120,30.5]]]}");
 	/* Ring of three positions. */
 	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[120,30],[121,30],[120,30]]]}");
 	/* Out of range. */
-	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[181,30],[121,30],[121,31],[181,30]]]}");
-	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[-180.5,30],[121,30],[121,31],[-180.5,30]]]}");
-	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[120,-91],[121,30],[121,31],[120,-91]]]}");
-	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[120,90.01],[121,30],[121,31],[120,90.01]]]}");
+	expect_area_bad(
+		"{\"type\":\"Polygon\",\"coordinates\":[[[181,30],[121,30],[121,31],[181,30]]]}");
+	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[-180.5,30],[121,30],[121,31],[-"
+			"180.5,30]]]}");
+	expect_area_bad(
+		"{\"type\":\"Polygon\",\"coordinates\":[[[120,-91],[121,30],[121,31],[120,-91]]]}");
+	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[120,90.01],[121,30],[121,31],["
+			"120,90.01]]]}");
 	/* Numbers as strings, and other non-numbers. */
-	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[\"120\",\"30\"],[\"121\",\"30\"],[\"121\",\"31\"],[\"120\",\"30\"]]]}");
-	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[120,30],[121,null],[121,31],[120,30]]]}");
+	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[\"120\",\"30\"],[\"121\",\"30\"],"
+			"[\"121\",\"31\"],[\"120\",\"30\"]]]}");
+	expect_area_bad(
+		"{\"type\":\"Polygon\",\"coordinates\":[[[120,30],[121,null],[121,31],[120,30]]]}");
 	/* Positions of the wrong size. */
 	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[120],[121,30],[121,31],[120]]]}");
-	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[120,30,1,2],[121,30,1,2],[121,31,1,2],[120,30,1,2]]]}");
+	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[[[120,30,1,2],[121,30,1,2],[121,31,"
+			"1,2],[120,30,1,2]]]}");
 	/* Wrong types and shapes. */
 	expect_area_bad("{\"type\":\"Point\",\"coordinates\":[120,30]}");
 	expect_area_bad("{\"type\":\"LineString\",\"coordinates\":" SQUARE "}");
-	expect_area_bad("{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[" SQUARE "]}}");
+	expect_area_bad(
+		"{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[" SQUARE
+		"]}}");
 	expect_area_bad("{\"type\":\"polygon\",\"coordinates\":[" SQUARE "]}");
 	expect_area_bad("{\"type\":\"Polygon\"}");
 	expect_area_bad("{\"coordinates\":[" SQUARE "]}");
@@ -174,7 +186,8 @@ static void test_geo_invalid_areas(void **state)
 	expect_area_bad("{\"type\":\"MultiPolygon\",\"coordinates\":[[" SQUARE "],[]]}");
 	expect_area_bad("[1,2]");
 	/* A bad hole spoils the polygon. */
-	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[" SQUARE ",[[120.4,30.4],[120.6,30.4],[120.4,30.4]]]}");
+	expect_area_bad("{\"type\":\"Polygon\",\"coordinates\":[" SQUARE
+			",[[120.4,30.4],[120.6,30.4],[120.4,30.4]]]}");
 }
 
 static json_t *ring_of(size_t n)
@@ -183,8 +196,8 @@ static json_t *ring_of(size_t n)
 	json_t *ring = json_array();
 	for (size_t i = 0; i + 1 < n; i++) {
 		double t = (double)i / (double)(n - 1) * 6.283185307179586;
-		json_array_append_new(ring, json_pack("[f,f]", 120.5 + 0.1 * cos(t),
-						      30.5 + 0.1 * sin(t)));
+		json_array_append_new(
+			ring, json_pack("[f,f]", 120.5 + 0.1 * cos(t), 30.5 + 0.1 * sin(t)));
 	}
 	json_array_append(ring, json_array_get(ring, 0));
 	return ring;
@@ -236,11 +249,12 @@ static void test_geo_contains(void **state)
 	expect_inside(poly, 120.5, 30.5, 0);
 	expect_inside(poly, 120.45, 30.55, 0);
 
-	const char *multi = "{\"type\":\"MultiPolygon\",\"coordinates\":[[" SQUARE "],[" SECOND "]]}";
+	const char *multi =
+		"{\"type\":\"MultiPolygon\",\"coordinates\":[[" SQUARE "],[" SECOND "]]}";
 	expect_inside(multi, 120.5, 30.5, 1);
-	expect_inside(multi, 125.5, 35.5, 1);  /* second polygon */
-	expect_inside(multi, 126, 35.2, 1);    /* its edge */
-	expect_inside(multi, 123, 33, 0);      /* between them */
+	expect_inside(multi, 125.5, 35.5, 1); /* second polygon */
+	expect_inside(multi, 126, 35.2, 1);   /* its edge */
+	expect_inside(multi, 123, 33, 0);     /* between them */
 
 	/* A concave (L-shaped) polygon. */
 	const char *ell = "{\"type\":\"Polygon\",\"coordinates\":"
@@ -248,7 +262,7 @@ static void test_geo_contains(void **state)
 	expect_inside(ell, 0.5, 1.5, 1);
 	expect_inside(ell, 1.5, 0.5, 1);
 	expect_inside(ell, 1.5, 1.5, 0);
-	expect_inside(ell, 1, 1.5, 1);   /* on the inner edge */
+	expect_inside(ell, 1, 1.5, 1); /* on the inner edge */
 
 	/* Not an area: nothing is inside. */
 	expect_inside("{\"type\":\"Point\",\"coordinates\":[120,30]}", 120, 30, 0);
@@ -287,25 +301,23 @@ static void put_file(struct fx *f, const char *name, const char *text)
 
 static const char provinces_csv[] = "code,name\n33,\"浙江省\"\n11,\"北京市\"\n";
 static const char cities_csv[] = "code,name,provinceCode\n3306,\"绍兴市\",33\n1101,\"市辖区\",11\n";
-static const char areas_csv[] =
-	"code,name,cityCode,provinceCode\n"
-	"330681,\"诸暨市\",3306,33\n"
-	"330682,\"上虞区\",3306,33\n"
-	"110101,\"东城区\",1101,11\n";
-static const char streets_csv[] =
-	"code,name,areaCode,provinceCode,cityCode\n"
-	"330681109,\"枫桥镇\",330681,33,3306\n"
-	"330681110,\"赵家镇\",330681,33,3306\n"
-	"330682001,\"百官街道\",330682,33,3306\n"
-	"110101001,\"东华门街道\",110101,11,1101\n";
+static const char areas_csv[] = "code,name,cityCode,provinceCode\n"
+				"330681,\"诸暨市\",3306,33\n"
+				"330682,\"上虞区\",3306,33\n"
+				"110101,\"东城区\",1101,11\n";
+static const char streets_csv[] = "code,name,areaCode,provinceCode,cityCode\n"
+				  "330681109,\"枫桥镇\",330681,33,3306\n"
+				  "330681110,\"赵家镇\",330681,33,3306\n"
+				  "330682001,\"百官街道\",330682,33,3306\n"
+				  "110101001,\"东华门街道\",110101,11,1101\n";
 #define VILLAGES_HEAD "code,name,streetCode,provinceCode,cityCode,areaCode\n"
-#define VILLAGES_ROWS                                                  \
-	"330681109001,\"枫源村\",330681109,33,3306,330681\n"            \
-	"330681109002,\"枫溪村\",330681109,33,3306,330681\n"            \
-	"330681109003,\"栎桥村\",330681109,33,3306,330681\n"            \
-	"330681110001,\"赵家村\",330681110,33,3306,330681\n"            \
-	"330681110002,\"新绛村\",330681110,33,3306,330681\n"            \
-	"330682001001,\"龙山社区\",330682001,33,3306,330682\n"          \
+#define VILLAGES_ROWS                                              \
+	"330681109001,\"枫源村\",330681109,33,3306,330681\n"    \
+	"330681109002,\"枫溪村\",330681109,33,3306,330681\n"    \
+	"330681109003,\"栎桥村\",330681109,33,3306,330681\n"    \
+	"330681110001,\"赵家村\",330681110,33,3306,330681\n"    \
+	"330681110002,\"新绛村\",330681110,33,3306,330681\n"    \
+	"330682001001,\"龙山社区\",330682001,33,3306,330682\n" \
 	"110101001001,\"多福巷社区居委会\",110101001,11,1101,110101\n"
 static const char villages_csv[] = VILLAGES_HEAD VILLAGES_ROWS;
 
@@ -358,8 +370,9 @@ static int teardown(void **state)
 static int64_t org_count(struct db *db)
 {
 	sqlite3_stmt *st = NULL;
-	assert_int_equal(sqlite3_prepare_v2(db_handle(db), "SELECT count(*) FROM org", -1, &st, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db_handle(db), "SELECT count(*) FROM org", -1, &st, NULL),
+		SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	int64_t n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -436,12 +449,12 @@ static void test_import_is_idempotent_and_applies_renames(void **state)
 	assert_int_equal(org_count(f->db), 8);
 
 	/* Rename one village. */
-	put_file(f, "villages.csv", VILLAGES_HEAD
-		 "330681109001,\"枫源村\",330681109,33,3306,330681\n"
-		 "330681109002,\"枫溪村\",330681109,33,3306,330681\n"
-		 "330681109003,\"栎桥村\",330681109,33,3306,330681\n"
-		 "330681110001,\"赵家村\",330681110,33,3306,330681\n"
-		 "330681110002,\"新江村\",330681110,33,3306,330681\n");
+	put_file(f, "villages.csv",
+		 VILLAGES_HEAD "330681109001,\"枫源村\",330681109,33,3306,330681\n"
+			       "330681109002,\"枫溪村\",330681109,33,3306,330681\n"
+			       "330681109003,\"栎桥村\",330681109,33,3306,330681\n"
+			       "330681110001,\"赵家村\",330681110,33,3306,330681\n"
+			       "330681110002,\"新江村\",330681110,33,3306,330681\n");
 	assert_int_equal(import(f, "330681", &s, err, sizeof(err)), RC_OK);
 	assert_int_equal(s.updated, 1);
 	assert_int_equal(s.unchanged, 7);
@@ -494,9 +507,12 @@ static void test_import_tolerates_bom_crlf_and_blank_lines(void **state)
 {
 	struct fx *f = *state;
 	write_all(f);
-	put_file(f, "areas.csv", "\xEF\xBB\xBF" "code,name,cityCode,provinceCode\r\n"
-				 "330681,\"诸暨市\",3306,33\r\n\r\n");
-	put_file(f, "villages.csv", "\xEF\xBB\xBF" VILLAGES_HEAD "\n"
+	put_file(f, "areas.csv",
+		 "\xEF\xBB\xBF"
+		 "code,name,cityCode,provinceCode\r\n"
+		 "330681,\"诸暨市\",3306,33\r\n\r\n");
+	put_file(f, "villages.csv",
+		 "\xEF\xBB\xBF" VILLAGES_HEAD "\n"
 		 "330681109001,枫源村,330681109,33,3306,330681\r\n"
 		 "\r\n"
 		 "330681110002,\"新绛村\",330681110,33,3306,330681\r\n");
@@ -544,9 +560,9 @@ static void test_import_errors_name_file_and_line(void **state)
 	struct org_node n;
 
 	/* A new good row, then a 5-digit code: neither is kept. */
-	put_file(f, "villages.csv", VILLAGES_HEAD VILLAGES_ROWS
-		 "330681109004,\"新村\",330681109,33,3306,330681\n"
-		 "33068,\"短码\",330681109,33,3306,330681\n");
+	put_file(f, "villages.csv",
+		 VILLAGES_HEAD VILLAGES_ROWS "330681109004,\"新村\",330681109,33,3306,330681\n"
+					     "33068,\"短码\",330681109,33,3306,330681\n");
 	expect_import_error(f, "330681", "villages.csv", 10, "33068");
 	assert_int_equal(org_get_by_code(f->db, &f->a, "330681109004", &n), RC_NOT_FOUND);
 
@@ -555,33 +571,34 @@ static void test_import_errors_name_file_and_line(void **state)
 	expect_import_error(f, "330681", "villages.csv", 2, NULL);
 
 	/* The parent code is not a prefix of the code. */
-	put_file(f, "villages.csv", VILLAGES_HEAD VILLAGES_ROWS
-		 "330681109005,\"错村\",330681110,33,3306,330681\n");
+	put_file(f, "villages.csv",
+		 VILLAGES_HEAD VILLAGES_ROWS "330681109005,\"错村\",330681110,33,3306,330681\n");
 	expect_import_error(f, "330681", "villages.csv", 9, "prefix");
 
 	/* The parent is not in the files. */
-	put_file(f, "villages.csv", VILLAGES_HEAD
-		 "330681109001,\"枫源村\",330681109,33,3306,330681\n"
-		 "330681111001,\"孤村\",330681111,33,3306,330681\n");
+	put_file(f, "villages.csv",
+		 VILLAGES_HEAD "330681109001,\"枫源村\",330681109,33,3306,330681\n"
+			       "330681111001,\"孤村\",330681111,33,3306,330681\n");
 	expect_import_error(f, "330681", "villages.csv", 3, "330681111");
 
 	/* Wrong header. */
 	put_file(f, "villages.csv", villages_csv);
-	put_file(f, "streets.csv", "code,name,areaCode,provinceCode\n"
-				   "330681109,\"枫桥镇\",330681,33\n");
+	put_file(f, "streets.csv",
+		 "code,name,areaCode,provinceCode\n"
+		 "330681109,\"枫桥镇\",330681,33\n");
 	expect_import_error(f, "330681", "streets.csv", 1, "header");
 	put_file(f, "streets.csv", streets_csv);
 
 	/* Unterminated quote on the last line. */
-	put_file(f, "villages.csv", VILLAGES_HEAD VILLAGES_ROWS
-		 "330681109006,\"未完,330681109,33,3306,330681\n");
+	put_file(f, "villages.csv",
+		 VILLAGES_HEAD VILLAGES_ROWS "330681109006,\"未完,330681109,33,3306,330681\n");
 	expect_import_error(f, "330681", "villages.csv", 9, "unterminated");
 
 	/* The line stays right after a record spanning several lines. */
-	put_file(f, "villages.csv", VILLAGES_HEAD
-		 "110101001001,\"多福巷\n社区\n居委会\",110101001,11,1101,110101\n"
-		 "330681109001,\"枫源村\",330681109,33,3306,330681\n"
-		 "330681109007,\"x\"y,330681109,33,3306,330681\n");
+	put_file(f, "villages.csv",
+		 VILLAGES_HEAD "110101001001,\"多福巷\n社区\n居委会\",110101001,11,1101,110101\n"
+			       "330681109001,\"枫源村\",330681109,33,3306,330681\n"
+			       "330681109007,\"x\"y,330681109,33,3306,330681\n");
 	expect_import_error(f, "330681", "villages.csv", 6, "quote");
 
 	/* Too few fields. */
@@ -620,8 +637,8 @@ static void test_import_refuses_bad_roots(void **state)
 {
 	struct fx *f = *state;
 	write_all(f);
-	static const char *const bad[] = {"", "3", "33068", "3306811", "330681109001001", "abc",
-					  "33068a", "ALL"};
+	static const char *const bad[] = {"",    "3",      "33068", "3306811", "330681109001001",
+					  "abc", "33068a", "ALL"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct divisions_stats s;
 		char err[512] = "";
@@ -651,7 +668,8 @@ static void test_next_grid_code(void **state)
 	assert_int_equal(db_begin(f->db), RC_OK);
 	assert_int_equal(org_next_grid_code(f->db, &c1, code), RC_OK);
 	assert_string_equal(code, "330681109001001");
-	assert_int_equal(org_insert(f->db, c1.id, "grid", code, "第一网格", NULL, NULL, &id), RC_OK);
+	assert_int_equal(org_insert(f->db, c1.id, "grid", code, "第一网格", NULL, NULL, &id),
+			 RC_OK);
 	assert_int_equal(org_next_grid_code(f->db, &c1, code), RC_OK);
 	assert_string_equal(code, "330681109001002");
 	/* Another community counts its own grids. */
@@ -690,10 +708,9 @@ static const char *codes_of(json_t *items, char *out, size_t len)
 	size_t used = 0, i;
 	json_t *it;
 	out[0] = '\0';
-	json_array_foreach(items, i, it)
-		if (used < len)
-			used += (size_t)snprintf(out + used, len - used, "%s%s", i ? "," : "",
-						 json_string_value(json_object_get(it, "code")));
+	json_array_foreach(items, i, it) if (used < len) used +=
+		(size_t)snprintf(out + used, len - used, "%s%s", i ? "," : "",
+				 json_string_value(json_object_get(it, "code")));
 	return out;
 }
 
@@ -724,7 +741,8 @@ static void test_search_stays_within_roots(void **state)
 	expect_search(f, "[\"330681\"]", NULL, "330681109", NULL, 50, 0, 1, "330681109");
 	expect_search(f, "[\"330681\"]", NULL, "330682001", NULL, 50, 0, 0, "");
 	expect_search(f, "[\"330682\"]", "枫", NULL, NULL, 50, 0, 0, "");
-	expect_search(f, "[\"\"]", "枫", NULL, NULL, 50, 0, 3, "330681109,330681109001,330681109002");
+	expect_search(f, "[\"\"]", "枫", NULL, NULL, 50, 0, 3,
+		      "330681109,330681109001,330681109002");
 	expect_search(f, "[\"330681109001\",\"330681110\"]", NULL, NULL, NULL, 50, 0, 4,
 		      "330681109001,330681110,330681110001,330681110002");
 	/* The root itself is in its subtree; a sibling sharing digits is not. */
@@ -791,7 +809,8 @@ static void test_update_and_boundary(void **state)
 	int64_t id;
 	assert_int_equal(db_begin(f->db), RC_OK);
 	assert_int_equal(org_insert(f->db, c.id, "grid", "330681109001001", "第一网格", NULL,
-				    "0575-87001234", &id), RC_OK);
+				    "0575-87001234", &id),
+			 RC_OK);
 	/* NULL leaves a field alone. */
 	assert_int_equal(org_update(f->db, id, "一号网格", NULL), RC_OK);
 	assert_int_equal(db_commit(f->db), RC_OK);
@@ -878,7 +897,8 @@ static void test_grid_workers(void **state)
 	/* Candidates: enabled grid workers of this grid only. */
 	json_t *cand = org_grid_worker_candidates(f->db, "330681109001001");
 	assert_int_equal(json_array_size(cand), 1);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(cand, 0), "user_id")), ann);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(cand, 0), "user_id")),
+			 ann);
 	json_decref(cand);
 
 	assert_int_equal(db_begin(f->db), RC_OK);
@@ -890,8 +910,8 @@ static void test_grid_workers(void **state)
 	assert_int_equal(json_array_size(w), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(w, 0), "phone")),
 			    "13900000002");
-	assert_string_equal(json_string_value(json_object_get(json_array_get(w, 0), "display_name")),
-			    "ann");
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(w, 0), "display_name")), "ann");
 	json_decref(w);
 	w = org_grid_workers_json(f->db, g2);
 	assert_int_equal(json_array_size(w), 0);
@@ -965,13 +985,14 @@ int main(void)
 	};
 	const struct CMUnitTest divisions[] = {
 		cmocka_unit_test_setup_teardown(test_import_county_subtree, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_import_is_idempotent_and_applies_renames, setup,
+		cmocka_unit_test_setup_teardown(test_import_is_idempotent_and_applies_renames,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_wider_root_links_existing_subtree,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_tolerates_bom_crlf_and_blank_lines,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_errors_name_file_and_line, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_import_wider_root_links_existing_subtree, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_import_tolerates_bom_crlf_and_blank_lines, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_import_errors_name_file_and_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_refuses_bad_roots, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_next_grid_code, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_stays_within_roots, setup, teardown),

@@ -104,7 +104,8 @@ static void test_hash_keyed_and_unkeyed(void **state)
 	/* Unkeyed: BLAKE2b-256 test vector. */
 	sec_hash(h, "abc", 3, NULL);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	assert_string_equal(hex, "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+	assert_string_equal(hex,
+			    "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
 	sec_hash(h2, "abd", 3, NULL);
 	assert_false(sec_equal(h, h2, SEC_HASH_BYTES));
 
@@ -262,7 +263,8 @@ static void test_key_malformed_files_fail(void **state)
 	assert_memory_equal(&before, &after, sizeof(before));
 
 	/* A well-formed file with upper-case digits and CRLF is fine. */
-	write_file(fx->path, "00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF\r\n");
+	write_file(fx->path,
+		   "00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF\r\n");
 	assert_int_equal(sec_key_load(fx->path, false), 0);
 }
 
@@ -288,7 +290,8 @@ static void test_password_hash_verify_and_rehash(void **state)
 	 * rehash. */
 	char weak[crypto_pwhash_STRBYTES];
 	assert_int_equal(crypto_pwhash_str(weak, pw, strlen(pw), crypto_pwhash_OPSLIMIT_MIN,
-					   crypto_pwhash_MEMLIMIT_MIN), 0);
+					   crypto_pwhash_MEMLIMIT_MIN),
+			 0);
 	assert_true(sec_password_needs_rehash(weak));
 	assert_true(sec_password_verify(weak, pw));
 
@@ -341,9 +344,10 @@ int main(void)
 		cmocka_unit_test(test_equal),
 		cmocka_unit_test_setup_teardown(test_key_create_then_load, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_key_two_files_differ, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_key_missing_file_without_create_fails, setup_dir,
+		cmocka_unit_test_setup_teardown(test_key_missing_file_without_create_fails,
+						setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_key_malformed_files_fail, setup_dir,
 						teardown_dir),
-		cmocka_unit_test_setup_teardown(test_key_malformed_files_fail, setup_dir, teardown_dir),
 		cmocka_unit_test(test_password_hash_verify_and_rehash),
 		cmocka_unit_test(test_random_password),
 	};
