@@ -532,7 +532,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---------- start and stop ---------- */
 
-static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len, bool *v6)
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, bool *v6)
 {
 	char host[128];
 	const char *colon = strrchr(spec, ':');
@@ -552,7 +552,6 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t
 		a->sin6_port = htons((uint16_t)port);
 		if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
 			return -1;
-		*len = sizeof(*a);
 		*v6 = true;
 		return 0;
 	}
@@ -561,7 +560,6 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t
 	a->sin_port = htons((uint16_t)port);
 	if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
 		return -1;
-	*len = sizeof(*a);
 	*v6 = false;
 	return 0;
 }
@@ -570,9 +568,8 @@ int server_run(const struct config *c)
 {
 	cfg = c;
 	struct sockaddr_storage ss;
-	socklen_t sslen;
 	bool v6 = false;
-	if (parse_listen(c->listen, &ss, &sslen, &v6) != 0) {
+	if (parse_listen(c->listen, &ss, &v6) != 0) {
 		log_error("--listen: expected ADDR:PORT such as 127.0.0.1:8080 or [::1]:8080, got "
 			  "'%s'",
 			  c->listen);
@@ -606,15 +603,18 @@ int server_run(const struct config *c)
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (v6)
 		flags |= MHD_USE_IPv6;
+	/* The logger goes first so that no message uses the default one. */
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+		flags, 0, NULL, NULL, on_request, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)c->connection_timeout_s,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->max_connections,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)c->connection_memory_kib * 1024,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_NOTIFY_COMPLETED,
-		on_completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
-	(void)sslen;
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_END);
 	if (d == NULL) {
 		log_error("cannot listen on %s (address in use or not available?)", c->listen);
 		return 1;
