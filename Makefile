@@ -12,7 +12,7 @@ BUILD ?= build
 CC ?= cc
 SAN ?=
 
-PKGS := libmicrohttpd jansson sqlite3 libsodium
+PKGS := libmicrohttpd jansson sqlite3 libsodium xlsxwriter
 TEST_PKGS := cmocka libcurl
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla

@@ -22,7 +22,9 @@
 #include "core/log.h"
 #include "db/backup.h"
 #include "db/migrate.h"
+#include "cli/import_cmd.h"
 #include "demo/demo.h"
+#include "registry/import.h"
 #include "http/server.h"
 #include "org/divisions.h"
 #include "org/org.h"
@@ -170,6 +172,8 @@ static int cmd_serve(int argc, char **argv)
 	}
 	if (cfg.clock_file != NULL)
 		clock_use_file(cfg.clock_file);
+	if (cfg.unmask_roles != NULL && roles_set_unmask(cfg.unmask_roles) != 0)
+		goto out;
 	struct db *db = cli_open(cfg.db_path, cfg.key_file, false);
 	if (db == NULL) {
 		status = 1;
@@ -193,6 +197,12 @@ out:
 
 static const char usage_import[] =
 	"usage: grassroots import divisions --db FILE --dir DIR --root CODE\n"
+	"       grassroots import residents|addresses|houses|units --db FILE --file CSV [--dry-run]\n"
+	"\n"
+	"Registry imports read the CSV columns documented in docs/registry.md.  All rows\n"
+	"or none: a dry run, or any bad row, changes nothing and lists every bad row\n"
+	"and column with the reason.\n"
+	"\n"
 	"\n"
 	"Imports the subtree of a statistical division code (2, 4, 6, 9 or 12 digits,\n"
 	"or all for the whole country)\n"
@@ -209,9 +219,25 @@ static void import_progress(int64_t rows)
 static int cmd_import(int argc, char **argv)
 {
 	static const char *const allowed[] = {"db", "key-file", "dir", "root", NULL};
+	static const char *const registry_allowed[] = {"db", "key-file", "file", "dry-run!", NULL};
 	if (argc < 3 || wants_help(argc, argv, 2)) {
 		fputs(usage_import, argc < 3 ? stderr : stdout);
 		return argc < 3 ? 2 : 0;
+	}
+	if (import_kind_from(argv[2]) >= 0) {
+		struct cli_opts o;
+		if (cli_parse(argc, argv, 3, registry_allowed, &o) != 0)
+			return 2;
+		if (cli_get(&o, "file") == NULL) {
+			fputs(usage_import, stderr);
+			return 2;
+		}
+		struct db *db = cli_open(cli_get(&o, "db"), cli_get(&o, "key-file"), false);
+		if (db == NULL)
+			return 1;
+		int status = cli_import_registry(db, argv[2], cli_get(&o, "file"), cli_flag(&o, "dry-run"));
+		db_close(db);
+		return status;
 	}
 	if (strcmp(argv[2], "divisions") != 0) {
 		fprintf(stderr, "unknown import '%s'\n%s", argv[2], usage_import);

@@ -9,6 +9,7 @@
 #include "http/api_system.h"
 #include "http/route.h"
 #include "org/api_org.h"
+#include "registry/api_registry.h"
 
 static const struct field login_body[] = {
 	{"username", FT_STRING, FIELD_REQUIRED, 1, 64, NULL, NULL, "account name"},
@@ -146,6 +147,252 @@ static const struct field worker_body[] = {
 	{0},
 };
 
+
+/* ---- registry ---- */
+
+static const char *const id_types[] = {"citizen", "passport", "hk_macao", "taiwan", "foreign_permanent", "other", NULL};
+static const char *const genders[] = {"male", "female", NULL};
+static const char *const relations[] = {"self", "spouse", "child", "parent", "grandchild", "grandparent", "sibling", "child_in_law", "other", NULL};
+static const char *const residence_types[] = {"registered", "permanent", "floating", NULL};
+static const char *const employments[] = {"employed", "self_employed", "farmer", "unemployed", "retired", "student", "preschool", "other", NULL};
+static const char *const statuses[] = {"active", "moved_out", "deceased", "any", NULL};
+static const char *const house_uses[] = {"residential", "commercial", "mixed", "office", "industrial", "public", "other", NULL};
+static const char *const ownerships[] = {"private", "public", "collective", "public_rental", "enterprise", "other", NULL};
+static const char *const occupancies[] = {"owner_occupied", "rented", "vacant", NULL};
+static const char *const unit_types[] = {"enterprise", "individual_business", "public_institution", "government", "social_organisation", "school", "medical", "other", NULL};
+static const char *const tag_names[] = {"living_alone", "left_behind_child", "left_behind_elder", "veteran", "disabled", "subsistence", "extreme_hardship", "minor_in_difficulty", "severe_mental_disorder", "community_correction", "drug_rehabilitation", "released_prisoner", NULL};
+static const char *const export_formats[] = {"csv", "xlsx", NULL};
+
+#define ORG_SCOPE {"org_id", FT_ID, 0, 0, 0, NULL, NULL, "only within this node (in your scope)"}
+
+static const struct field buildings_query[] = {
+	ORG_SCOPE,
+	{"grid_id", FT_ID, 0, 0, 0, NULL, NULL, "only this grid"},
+	PAGE_QUERY,
+	{0},
+};
+
+static const struct field building_body[] = {
+	{"grid_id", FT_ID, FIELD_REQUIRED, 0, 0, NULL, NULL, "the grid it stands in"},
+	{"street", FT_STRING, FIELD_REQUIRED, 1, 64, NULL, NULL, "street, lane or village group"},
+	{"number", FT_STRING, FIELD_REQUIRED, 1, 32, NULL, NULL, "door plate number, e.g. 12号"},
+	{"name", FT_STRING, 0, 0, 32, NULL, NULL, "building within the plate, e.g. 3幢"},
+	{"lon", FT_NUMBER, FIELD_NULLABLE, 0, 0, NULL, registry_field_longitude, "WGS-84"},
+	{"lat", FT_NUMBER, FIELD_NULLABLE, 0, 0, NULL, registry_field_latitude, "WGS-84"},
+	{0},
+};
+
+static const struct field building_update_body[] = {
+	{"street", FT_STRING, 0, 1, 64, NULL, NULL, NULL},
+	{"number", FT_STRING, 0, 1, 32, NULL, NULL, NULL},
+	{"name", FT_STRING, 0, 0, 32, NULL, NULL, NULL},
+	{"lon", FT_NUMBER, FIELD_NULLABLE, 0, 0, NULL, registry_field_longitude, "WGS-84"},
+	{"lat", FT_NUMBER, FIELD_NULLABLE, 0, 0, NULL, registry_field_latitude, "WGS-84"},
+	{0},
+};
+
+static const struct field addresses_query[] = {
+	ORG_SCOPE,
+	{"building_id", FT_ID, 0, 0, 0, NULL, NULL, "only this building"},
+	PAGE_QUERY,
+	{0},
+};
+
+static const struct field address_body[] = {
+	{"building_id", FT_ID, 0, 0, 0, NULL, NULL, "an existing building; or give grid_id, street and number"},
+	{"grid_id", FT_ID, 0, 0, 0, NULL, NULL, NULL},
+	{"street", FT_STRING, 0, 1, 64, NULL, NULL, NULL},
+	{"number", FT_STRING, 0, 1, 32, NULL, NULL, NULL},
+	{"building", FT_STRING, 0, 0, 32, NULL, NULL, "e.g. 3幢"},
+	{"unit", FT_STRING, 0, 0, 16, NULL, NULL, "e.g. 2单元"},
+	{"room", FT_STRING, 0, 0, 16, NULL, NULL, "e.g. 301室"},
+	{"lon", FT_NUMBER, FIELD_NULLABLE, 0, 0, NULL, registry_field_longitude, "WGS-84"},
+	{"lat", FT_NUMBER, FIELD_NULLABLE, 0, 0, NULL, registry_field_latitude, "WGS-84"},
+	{0},
+};
+
+static const struct field address_update_body[] = {
+	{"unit", FT_STRING, 0, 0, 16, NULL, NULL, NULL},
+	{"room", FT_STRING, 0, 0, 16, NULL, NULL, NULL},
+	{0},
+};
+
+static const struct field houses_query[] = {
+	ORG_SCOPE,
+	{"occupancy", FT_ENUM, 0, 0, 0, occupancies, NULL, NULL},
+	PAGE_QUERY,
+	{0},
+};
+
+static const struct field house_body[] = {
+	{"address_id", FT_ID, FIELD_REQUIRED, 0, 0, NULL, NULL, NULL},
+	{"area", FT_NUMBER, FIELD_NULLABLE, 0, 0, NULL, registry_field_area, "m²"},
+	{"use", FT_ENUM, FIELD_REQUIRED, 0, 0, house_uses, NULL, NULL},
+	{"ownership", FT_ENUM, FIELD_REQUIRED, 0, 0, ownerships, NULL, NULL},
+	{"occupancy", FT_ENUM, FIELD_REQUIRED, 0, 0, occupancies, NULL, NULL},
+	{"owner_ids", FT_ARRAY, 0, 0, 20, NULL, NULL, "residents who own it"},
+	{0},
+};
+
+static const struct field house_update_body[] = {
+	{"area", FT_NUMBER, FIELD_NULLABLE, 0, 0, NULL, registry_field_area, "m²"},
+	{"use", FT_ENUM, 0, 0, 0, house_uses, NULL, NULL},
+	{"ownership", FT_ENUM, 0, 0, 0, ownerships, NULL, NULL},
+	{"occupancy", FT_ENUM, 0, 0, 0, occupancies, NULL, NULL},
+	{"owner_ids", FT_ARRAY, 0, 0, 20, NULL, NULL, NULL},
+	{0},
+};
+
+static const struct field households_query[] = {
+	ORG_SCOPE,
+	{"address_id", FT_ID, 0, 0, 0, NULL, NULL, "only at this address"},
+	PAGE_QUERY,
+	{0},
+};
+
+static const struct field household_body[] = {
+	{"address_id", FT_ID, FIELD_REQUIRED, 0, 0, NULL, NULL, NULL},
+	{"number", FT_STRING, 0, 0, 32, NULL, NULL, "户号 of the registration booklet"},
+	{0},
+};
+
+static const struct field household_update_body[] = {
+	{"number", FT_STRING, 0, 0, 32, NULL, NULL, NULL},
+	{"head_id", FT_ID, 0, 0, 0, NULL, NULL, "a member"},
+	{0},
+};
+
+static const struct field visit_body[] = {
+	{"visited_on", FT_DATE, FIELD_REQUIRED, 0, 0, NULL, NULL, "YYYY-MM-DD"},
+	{"notes", FT_STRING, FIELD_REQUIRED, 1, 2000, NULL, NULL, "what was seen and said"},
+	{"follow_up", FT_STRING, 0, 0, 500, NULL, NULL, "what must be done next"},
+	{0},
+};
+
+static const struct field visits_query[] = {
+	ORG_SCOPE,
+	{"pending", FT_BOOL, 0, 0, 0, NULL, NULL, "only visits with an open follow-up"},
+	PAGE_QUERY,
+	{0},
+};
+
+static const struct field visit_update_body[] = {
+	{"follow_up_done", FT_BOOL, 0, 0, 0, NULL, NULL, NULL},
+	{"follow_up", FT_STRING, 0, 0, 500, NULL, NULL, NULL},
+	{0},
+};
+
+#define RESIDENT_FIELDS(req)                                                                    \
+	{"name", FT_STRING, req, 1, 64, NULL, NULL, NULL},                                          \
+	{"gender", FT_ENUM, req, 0, 0, genders, NULL, NULL},                                        \
+	{"birth_date", FT_DATE, req, 0, 0, NULL, NULL, "YYYY-MM-DD; must agree with a citizen number"}, \
+	{"id_type", FT_ENUM, req, 0, 0, id_types, NULL, NULL},                                      \
+	{"id_number", FT_STRING, req, 4, 32, NULL, NULL, "GB 11643 for citizens; stored encrypted"}, \
+	{"phone", FT_STRING, 0, 0, 11, NULL, registry_field_mobile, "mainland mobile; stored encrypted; empty clears"}, \
+	{"ethnicity", FT_STRING, 0, 0, 16, NULL, NULL, "one of the 56 ethnic groups, e.g. 汉族"},     \
+	{"residence_type", FT_ENUM, req, 0, 0, residence_types, NULL, NULL},                        \
+	{"employment", FT_ENUM, 0, 0, 0, employments, NULL, NULL},                                  \
+	{"relation", FT_ENUM, 0, 0, 0, relations, NULL, "to the head of household"},                \
+	{"moved_in_on", FT_DATE, 0, 0, 0, NULL, NULL, NULL},                                        \
+	{"household_id", FT_ID, 0, 0, 0, NULL, NULL, "the household; or address_id"},              \
+	{"address_id", FT_ID, 0, 0, 0, NULL, NULL, "where the resident lives without a household here"}
+
+static const struct field resident_body[] = {
+	RESIDENT_FIELDS(FIELD_REQUIRED),
+	{"tags", FT_ARRAY, 0, 0, 12, NULL, NULL, "[{tag, attrs, since}]"},
+	{0},
+};
+
+static const struct field resident_update_body[] = {RESIDENT_FIELDS(0), {0}};
+
+static const struct field residents_query[] = {
+	ORG_SCOPE,
+	{"q", FT_STRING, 0, 1, 32, NULL, NULL, "part of the name (Chinese substrings match)"},
+	{"id_number", FT_STRING, 0, 4, 32, NULL, NULL, "the full identity number"},
+	{"phone", FT_STRING, 0, 11, 11, NULL, NULL, "the full mobile number"},
+	{"tag", FT_ENUM, 0, 0, 0, tag_names, NULL, NULL},
+	{"residence_type", FT_ENUM, 0, 0, 0, residence_types, NULL, NULL},
+	{"status", FT_ENUM, 0, 0, 0, statuses, NULL, "default active"},
+	{"age_min", FT_INT, 0, 0, 150, NULL, NULL, NULL},
+	{"age_max", FT_INT, 0, 0, 150, NULL, NULL, NULL},
+	{"household_id", FT_ID, 0, 0, 0, NULL, NULL, NULL},
+	PAGE_QUERY,
+	{0},
+};
+
+static const struct field export_query[] = {
+	ORG_SCOPE,
+	{"format", FT_ENUM, FIELD_REQUIRED, 0, 0, export_formats, NULL, NULL},
+	{"q", FT_STRING, 0, 1, 32, NULL, NULL, NULL},
+	{"tag", FT_ENUM, 0, 0, 0, tag_names, NULL, NULL},
+	{"residence_type", FT_ENUM, 0, 0, 0, residence_types, NULL, NULL},
+	{"status", FT_ENUM, 0, 0, 0, statuses, NULL, NULL},
+	{"age_min", FT_INT, 0, 0, 150, NULL, NULL, NULL},
+	{"age_max", FT_INT, 0, 0, 150, NULL, NULL, NULL},
+	{"unmask", FT_BOOL, 0, 0, 0, NULL, NULL, "clear numbers; needs registry.unmask and a reason"},
+	{"reason", FT_STRING, 0, 5, 200, NULL, NULL, NULL},
+	{0},
+};
+
+static const struct field unmask_body[] = {
+	{"reason", FT_STRING, FIELD_REQUIRED, 5, 200, NULL, NULL, "why the clear numbers are needed (audited)"},
+	{0},
+};
+
+static const struct field tag_body[] = {
+	{"attrs", FT_OBJECT, 0, 0, 0, NULL, NULL, "disabled: {type, grade}"},
+	{"since", FT_DATE, 0, 0, 0, NULL, NULL, NULL},
+	{0},
+};
+
+static const struct field move_out_body[] = {
+	{"on", FT_DATE, FIELD_REQUIRED, 0, 0, NULL, NULL, NULL},
+	{"to", FT_STRING, 0, 0, 128, NULL, NULL, "where to"},
+	{"reason", FT_STRING, 0, 0, 200, NULL, NULL, NULL},
+	{0},
+};
+
+static const struct field move_in_body[] = {
+	{"on", FT_DATE, FIELD_REQUIRED, 0, 0, NULL, NULL, NULL},
+	{"household_id", FT_ID, 0, 0, 0, NULL, NULL, NULL},
+	{"address_id", FT_ID, 0, 0, 0, NULL, NULL, NULL},
+	{"from", FT_STRING, 0, 0, 128, NULL, NULL, "where from"},
+	{"reason", FT_STRING, 0, 0, 200, NULL, NULL, NULL},
+	{0},
+};
+
+static const struct field units_query[] = {
+	ORG_SCOPE,
+	{"type", FT_ENUM, 0, 0, 0, unit_types, NULL, NULL},
+	PAGE_QUERY,
+	{0},
+};
+
+#define UNIT_FIELDS(req)                                                                          \
+	{"name", FT_STRING, req, 1, 100, NULL, NULL, NULL},                                           \
+	{"credit_code", FT_STRING, 0, 0, 18, NULL, registry_field_credit_code, "GB 32100 unified social credit code"}, \
+	{"type", FT_ENUM, req, 0, 0, unit_types, NULL, NULL},                                         \
+	{"contact_name", FT_STRING, 0, 0, 32, NULL, NULL, NULL},                                      \
+	{"phone", FT_STRING, 0, 0, 11, NULL, registry_field_mobile, "contact mobile; stored encrypted"}, \
+	{"address_id", FT_ID, req, 0, 0, NULL, NULL, NULL}
+
+static const struct field unit_body[] = {UNIT_FIELDS(FIELD_REQUIRED), {0}};
+static const struct field unit_update_body[] = {UNIT_FIELDS(0), {0}};
+
+static const struct field search_query[] = {
+	ORG_SCOPE,
+	{"q", FT_STRING, FIELD_REQUIRED, 1, 32, NULL, NULL, "part of a name or an address"},
+	PAGE_QUERY,
+	{0},
+};
+
+static const struct field stats_query[] = {ORG_SCOPE, {0}};
+
+static const struct field import_query[] = {
+	{"dry_run", FT_BOOL, 0, 0, 0, NULL, NULL, "check every row and change nothing"},
+	{0},
+};
+
 #define GET "GET"
 #define POST "POST"
 #define PUT "PUT"
@@ -155,92 +402,132 @@ static const struct field worker_body[] = {
 const struct route routes[] = {
 	/* system */
 	{GET, "/healthz", ROUTE_PUBLIC, PERM_NONE, NULL, NULL, api_healthz, NULL, "system",
-	 "Liveness and database check", "Health", 200},
+	 "Liveness and database check", "Health", 200, 0},
 	{GET, "/metrics", ROUTE_PUBLIC, PERM_NONE, NULL, NULL, api_metrics, NULL, "system",
-	 "Prometheus metrics", "Metrics", 200},
+	 "Prometheus metrics", "Metrics", 200, 0},
 	{GET, "/api/v1/openapi.json", ROUTE_PUBLIC, PERM_NONE, NULL, NULL, api_openapi, NULL,
-	 "system", "This API description (OpenAPI 3)", "OpenAPI", 200},
+	 "system", "This API description (OpenAPI 3)", "OpenAPI", 200, 0},
 	{GET, "/api/v1/roles", 0, PERM_NONE, NULL, NULL, api_roles, NULL, "accounts",
 	 "The role catalogue with permissions and the levels each role is held at", "RoleList",
-	 200},
+	 200, 0},
 
 	/* sessions */
 	{POST, "/api/v1/session", ROUTE_PUBLIC | ROUTE_NO_AUDIT, PERM_NONE, login_body, NULL,
 	 api_session_create, "session.create", "accounts",
-	 "Sign in; returns a bearer token and sets the session cookie", "Session", 200},
+	 "Sign in; returns a bearer token and sets the session cookie", "Session", 200, 0},
 	{DELETE, "/api/v1/session", 0, PERM_NONE, NULL, NULL, api_session_delete, "session.delete",
-	 "accounts", "Sign out (ends the session on the server)", NULL, 204},
+	 "accounts", "Sign out (ends the session on the server)", NULL, 204, 0},
 	{GET, "/api/v1/me", 0, PERM_NONE, NULL, NULL, api_me, NULL, "accounts",
-	 "The signed-in account with its roles and permissions", "Me", 200},
+	 "The signed-in account with its roles and permissions", "Me", 200, 0},
 	{POST, "/api/v1/me/password", 0, PERM_NONE, me_password_body, NULL, api_me_password,
 	 "user.password.change", "accounts", "Change your own password; your other sessions end",
-	 NULL, 204},
+	 NULL, 204, 0},
 
 	/* accounts */
 	{GET, "/api/v1/users", 0, PERM_USER_READ, NULL, user_query, api_users_list, NULL,
-	 "accounts", "List accounts", "UserPage", 200},
+	 "accounts", "List accounts", "UserPage", 200, 0},
 	{POST, "/api/v1/users", 0, PERM_USER_MANAGE, user_create_body, NULL, api_users_create,
-	 "user.create", "accounts", "Create an account", "User", 201},
+	 "user.create", "accounts", "Create an account", "User", 201, 0},
 	{GET, "/api/v1/users/{id}", 0, PERM_USER_READ, NULL, NULL, api_users_get, NULL, "accounts",
-	 "One account with its roles", "User", 200},
+	 "One account with its roles", "User", 200, 0},
 	{PATCH, "/api/v1/users/{id}", 0, PERM_USER_MANAGE, user_update_body, NULL, api_users_update,
-	 "user.update", "accounts", "Rename, disable or enable an account", "User", 200},
+	 "user.update", "accounts", "Rename, disable or enable an account", "User", 200, 0},
 	{POST, "/api/v1/users/{id}/password", 0, PERM_USER_MANAGE, user_password_body, NULL,
 	 api_users_password, "user.password.reset", "accounts",
-	 "Set a new password for an account; its sessions end", NULL, 204},
+	 "Set a new password for an account; its sessions end", NULL, 204, 0},
 	{POST, "/api/v1/users/{id}/unlock", 0, PERM_USER_MANAGE, NULL, NULL, api_users_unlock,
-	 "user.unlock", "accounts", "Lift a sign-in lockout", NULL, 204},
+	 "user.unlock", "accounts", "Lift a sign-in lockout", NULL, 204, 0},
 	{GET, "/api/v1/users/{id}/roles", 0, PERM_USER_READ, NULL, NULL, api_users_roles, NULL,
-	 "accounts", "Roles held by an account", "GrantList", 200},
+	 "accounts", "Roles held by an account", "GrantList", 200, 0},
 	{POST, "/api/v1/users/{id}/roles", 0, PERM_ROLE_GRANT, grant_body, NULL, api_users_grant,
-	 "role.grant", "accounts", "Grant a role at a node of the tree", "Grant", 201},
+	 "role.grant", "accounts", "Grant a role at a node of the tree", "Grant", 201, 0},
 	{DELETE, "/api/v1/users/{id}/roles/{grant_id}", 0, PERM_ROLE_GRANT, NULL, NULL,
-	 api_users_revoke, "role.revoke", "accounts", "Revoke a role", NULL, 204},
+	 api_users_revoke, "role.revoke", "accounts", "Revoke a role", NULL, 204, 0},
 
 	/* audit */
 	{GET, "/api/v1/audit", 0, PERM_AUDIT_READ, NULL, audit_query, api_audit_list, NULL, "audit",
-	 "Audit records, newest first", "AuditPage", 200},
+	 "Audit records, newest first", "AuditPage", 200, 0},
 	{GET, "/api/v1/audit/verify", 0, PERM_AUDIT_READ, NULL, NULL, api_audit_verify, NULL,
-	 "audit", "Check the hash chain of the audit log", "AuditCheck", 200},
+	 "audit", "Check the hash chain of the audit log", "AuditCheck", 200, 0},
 
 	/* jurisdiction tree */
 	{GET, "/api/v1/orgs", 0, PERM_ORG_READ, NULL, org_query, api_orgs_list, NULL, "orgs",
 	 "Your starting nodes, or a search by name, code or level within your scope", "OrgPage",
-	 200},
+	 200, 0},
 	{POST, "/api/v1/orgs", 0, PERM_ORG_WRITE, org_create_body, NULL, api_orgs_create,
 	 "org.create", "orgs", "Create a grid under a community with the next 15-digit code", "Org",
-	 201},
+	 201, 0},
 	{GET, "/api/v1/orgs/{id}", 0, PERM_ORG_READ, NULL, NULL, api_orgs_get, NULL, "orgs",
-	 "One node with its ancestors (within your scope)", "OrgDetail", 200},
+	 "One node with its ancestors (within your scope)", "OrgDetail", 200, 0},
 	{PATCH, "/api/v1/orgs/{id}", 0, PERM_ORG_WRITE, org_update_body, NULL, api_orgs_update,
-	 "org.update", "orgs", "Rename a grid or set a supervision phone", "Org", 200},
+	 "org.update", "orgs", "Rename a grid or set a supervision phone", "Org", 200, 0},
 	{GET, "/api/v1/orgs/{id}/children", 0, PERM_ORG_READ, NULL, page_query, api_orgs_children,
-	 NULL, "orgs", "Children of a node", "OrgPage", 200},
+	 NULL, "orgs", "Children of a node", "OrgPage", 200, 0},
 	{GET, "/api/v1/orgs/{id}/children/boundaries", 0, PERM_ORG_READ, NULL, NULL,
 	 api_orgs_child_boundaries, NULL, "orgs",
 	 "Boundaries of a node's children as a GeoJSON FeatureCollection", "FeatureCollection",
-	 200},
+	 200, 0},
 	{GET, "/api/v1/orgs/{id}/boundary", 0, PERM_ORG_READ, NULL, NULL, api_orgs_boundary_get,
-	 NULL, "orgs", "A grid's boundary (GeoJSON geometry)", "Geometry", 200},
+	 NULL, "orgs", "A grid's boundary (GeoJSON geometry)", "Geometry", 200, 0},
 	{PUT, "/api/v1/orgs/{id}/boundary", 0, PERM_ORG_WRITE, boundary_body, NULL,
 	 api_orgs_boundary_put, "org.boundary", "orgs", "Replace a grid's boundary", "Geometry",
-	 200},
+	 200, 0},
 	{GET, "/api/v1/orgs/{id}/grid-workers", 0, PERM_ORG_READ, NULL, NULL, api_orgs_workers_list,
-	 NULL, "orgs", "Grid workers posted on a grid", "GridWorkerList", 200},
+	 NULL, "orgs", "Grid workers posted on a grid", "GridWorkerList", 200, 0},
 	{GET, "/api/v1/orgs/{id}/grid-worker-candidates", 0, PERM_GRID_ASSIGN, NULL, NULL,
 	 api_orgs_worker_candidates, NULL, "orgs",
 	 "Accounts holding the grid_worker role for a grid, who can be posted on it",
-	 "CandidateList", 200},
+	 "CandidateList", 200, 0},
 	{POST, "/api/v1/orgs/{id}/grid-workers", 0, PERM_GRID_ASSIGN, worker_body, NULL,
 	 api_orgs_workers_add, "grid.assign", "orgs",
-	 "Post a grid worker on a grid (or change their public phone)", "GridWorkerList", 201},
+	 "Post a grid worker on a grid (or change their public phone)", "GridWorkerList", 201, 0},
 	{DELETE, "/api/v1/orgs/{id}/grid-workers/{user_id}", 0, PERM_GRID_ASSIGN, NULL, NULL,
 	 api_orgs_workers_remove, "grid.unassign", "orgs", "Withdraw a grid worker from a grid",
-	 NULL, 204},
+	 NULL, 204, 0},
+	/* registry */
+	{GET, "/api/v1/buildings", 0, PERM_REGISTRY_READ, NULL, buildings_query, api_buildings_list, NULL, "registry", "Buildings in scope", "Page", 200, 0},
+	{POST, "/api/v1/buildings", 0, PERM_REGISTRY_WRITE, building_body, NULL, api_buildings_create, "building.create", "registry", "Register a building (a door plate) in a grid", "Building", 201, 0},
+	{GET, "/api/v1/buildings/{id}", 0, PERM_REGISTRY_READ, NULL, NULL, api_buildings_get, NULL, "registry", "A building with its addresses and households", "Building", 200, 0},
+	{PATCH, "/api/v1/buildings/{id}", 0, PERM_REGISTRY_WRITE, building_update_body, NULL, api_buildings_update, "building.update", "registry", "Correct a building's plate or coordinates", "Building", 200, 0},
+	{GET, "/api/v1/addresses", 0, PERM_REGISTRY_READ, NULL, addresses_query, api_addresses_list, NULL, "registry", "Standard addresses in scope", "Page", 200, 0},
+	{POST, "/api/v1/addresses", 0, PERM_REGISTRY_WRITE, address_body, NULL, api_addresses_create, "address.create", "registry", "Register a standard address", "Address", 201, 0},
+	{GET, "/api/v1/addresses/{id}", 0, PERM_REGISTRY_READ, NULL, NULL, api_addresses_get, NULL, "registry", "An address with its households", "Address", 200, 0},
+	{PATCH, "/api/v1/addresses/{id}", 0, PERM_REGISTRY_WRITE, address_update_body, NULL, api_addresses_update, "address.update", "registry", "Correct an address's unit or room", "Address", 200, 0},
+	{GET, "/api/v1/houses", 0, PERM_REGISTRY_READ, NULL, houses_query, api_houses_list, NULL, "registry", "Houses in scope", "Page", 200, 0},
+	{POST, "/api/v1/houses", 0, PERM_REGISTRY_WRITE, house_body, NULL, api_houses_create, "house.create", "registry", "Record the house at an address", "House", 201, 0},
+	{GET, "/api/v1/houses/{id}", 0, PERM_REGISTRY_READ, NULL, NULL, api_houses_get, NULL, "registry", "A house with its owners", "House", 200, 0},
+	{PATCH, "/api/v1/houses/{id}", 0, PERM_REGISTRY_WRITE, house_update_body, NULL, api_houses_update, "house.update", "registry", "Change a house's facts", "House", 200, 0},
+	{GET, "/api/v1/households", 0, PERM_REGISTRY_READ, NULL, households_query, api_households_list, NULL, "registry", "Households in scope", "Page", 200, 0},
+	{POST, "/api/v1/households", 0, PERM_REGISTRY_WRITE, household_body, NULL, api_households_create, "household.create", "registry", "Register a household at an address", "Household", 201, 0},
+	{GET, "/api/v1/households/{id}", 0, PERM_REGISTRY_READ, NULL, NULL, api_households_get, NULL, "registry", "A household card: address, house, members, visits", "Household", 200, 0},
+	{PATCH, "/api/v1/households/{id}", 0, PERM_REGISTRY_WRITE, household_update_body, NULL, api_households_update, "household.update", "registry", "Change a household's number or head", "Household", 200, 0},
+	{GET, "/api/v1/households/{id}/visits", 0, PERM_REGISTRY_READ, NULL, NULL, api_households_visits, NULL, "registry", "Visits to a household", "VisitList", 200, 0},
+	{POST, "/api/v1/households/{id}/visits", 0, PERM_VISIT_WRITE, visit_body, NULL, api_households_visit_create, "visit.create", "registry", "Log a door-to-door visit", "Visit", 201, 0},
+	{GET, "/api/v1/visits", 0, PERM_REGISTRY_READ, NULL, visits_query, api_visits_list, NULL, "registry", "Visits in scope, optionally only open follow-ups", "Page", 200, 0},
+	{PATCH, "/api/v1/visits/{id}", 0, PERM_VISIT_WRITE, visit_update_body, NULL, api_visits_update, "visit.update", "registry", "Close or change a visit's follow-up", "Visit", 200, 0},
+	{GET, "/api/v1/residents", 0, PERM_REGISTRY_READ, NULL, residents_query, api_residents_list, NULL, "registry", "Residents in scope, by name, number, tag, residence type, age", "ResidentPage", 200, 0},
+	{POST, "/api/v1/residents", 0, PERM_REGISTRY_WRITE, resident_body, NULL, api_residents_create, "resident.create", "registry", "Register a resident", "Resident", 201, 0},
+	{GET, "/api/v1/residents/export", 0, PERM_REGISTRY_EXPORT, NULL, export_query, api_residents_export, "resident.export", "registry", "Export a filtered list as CSV or XLSX (numbers masked unless unmask with a reason)", NULL, 200, 0},
+	{GET, "/api/v1/residents/{id}", 0, PERM_REGISTRY_READ, NULL, NULL, api_residents_get, NULL, "registry", "A resident, numbers masked", "Resident", 200, 0},
+	{PATCH, "/api/v1/residents/{id}", 0, PERM_REGISTRY_WRITE, resident_update_body, NULL, api_residents_update, "resident.update", "registry", "Correct a resident's facts (kept as a version)", "Resident", 200, 0},
+	{POST, "/api/v1/residents/{id}/unmask", 0, PERM_REGISTRY_UNMASK, unmask_body, NULL, api_residents_unmask, "resident.unmask", "registry", "The clear identity and phone numbers, with a reason (audited)", "Unmasked", 200, 0},
+	{PUT, "/api/v1/residents/{id}/tags/{tag}", 0, PERM_REGISTRY_WRITE, tag_body, NULL, api_residents_tag_put, "resident.tag", "registry", "Set a group tag", "Resident", 200, 0},
+	{DELETE, "/api/v1/residents/{id}/tags/{tag}", 0, PERM_REGISTRY_WRITE, NULL, NULL, api_residents_tag_delete, "resident.untag", "registry", "Remove a group tag", NULL, 204, 0},
+	{POST, "/api/v1/residents/{id}/move-out", 0, PERM_REGISTRY_WRITE, move_out_body, NULL, api_residents_move_out, "resident.move_out", "registry", "Record a move out", "Resident", 200, 0},
+	{POST, "/api/v1/residents/{id}/move-in", 0, PERM_REGISTRY_WRITE, move_in_body, NULL, api_residents_move_in, "resident.move_in", "registry", "Record a move back in", "Resident", 200, 0},
+	{GET, "/api/v1/residents/{id}/history", 0, PERM_REGISTRY_READ, NULL, NULL, api_residents_history, NULL, "registry", "Versions and moves of a resident", "History", 200, 0},
+	{GET, "/api/v1/units", 0, PERM_REGISTRY_READ, NULL, units_query, api_units_list, NULL, "registry", "Units in scope", "Page", 200, 0},
+	{POST, "/api/v1/units", 0, PERM_REGISTRY_WRITE, unit_body, NULL, api_units_create, "unit.create", "registry", "Register a unit", "Unit", 201, 0},
+	{GET, "/api/v1/units/{id}", 0, PERM_REGISTRY_READ, NULL, NULL, api_units_get, NULL, "registry", "A unit", "Unit", 200, 0},
+	{PATCH, "/api/v1/units/{id}", 0, PERM_REGISTRY_WRITE, unit_update_body, NULL, api_units_update, "unit.update", "registry", "Correct a unit", "Unit", 200, 0},
+	{GET, "/api/v1/search", 0, PERM_REGISTRY_READ, NULL, search_query, api_search, NULL, "registry", "Search names and addresses (Chinese substrings) in scope", "Page", 200, 0},
+	{GET, "/api/v1/registry/stats", 0, PERM_REGISTRY_READ, NULL, stats_query, api_registry_stats, NULL, "registry", "Population by child node: residence type, age band, tags", "RegistryStats", 200, 0},
+	{GET, "/api/v1/registry/tags", 0, PERM_REGISTRY_READ, NULL, NULL, api_registry_tags, NULL, "registry", "The group tags you may see", "TagList", 200, 0},
+	{POST, "/api/v1/imports/{kind}", ROUTE_RAW, PERM_REGISTRY_IMPORT, NULL, import_query, api_registry_import, "registry.import", "registry", "Import a CSV (text/csv body, up to 64 MiB): all rows or none; dry_run reports every bad row", "ImportReport", 200, 65536},
 	{GET, "/api/v1/public/grids/{code}", ROUTE_PUBLIC, PERM_NONE, NULL, NULL, api_public_grid,
 	 NULL, "public",
 	 "What a grid's public sign shows: name, grid workers and phones, supervision phone",
-	 "PublicGrid", 200},
+	 "PublicGrid", 200, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);

@@ -5,41 +5,35 @@
  */
 #include "auth/roles.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define P(x) (1u << (x))
 #define L(x) (1u << (x))
-#define ANY_LEVEL                                                              \
-	(L(LEVEL_PROVINCE) | L(LEVEL_CITY) | L(LEVEL_COUNTY) | L(LEVEL_TOWN) | \
-	 L(LEVEL_COMMUNITY) | L(LEVEL_GRID))
 #define COUNTY_UP (L(LEVEL_PROVINCE) | L(LEVEL_CITY) | L(LEVEL_COUNTY))
 
-static const struct role_def roles[ROLE__COUNT] = {
-	[ROLE_SYSADMIN] = {"sysadmin",
-			   P(PERM_USER_READ) | P(PERM_USER_MANAGE) | P(PERM_SYSTEM) |
-				   P(PERM_ORG_READ),
-			   true, 0},
-	[ROLE_SECADMIN] = {"secadmin", P(PERM_USER_READ) | P(PERM_ROLE_GRANT) | P(PERM_ORG_READ),
-			   true, 0},
+#define ORG_ALL (P(PERM_ORG_READ) | P(PERM_ORG_WRITE) | P(PERM_GRID_ASSIGN))
+#define REG_RW (P(PERM_REGISTRY_READ) | P(PERM_REGISTRY_WRITE))
+#define REG_ALL (REG_RW | P(PERM_REGISTRY_IMPORT) | P(PERM_REGISTRY_EXPORT))
+#define UNMASK P(PERM_REGISTRY_UNMASK)
+
+/* clang-format off */
+/* Not const: --unmask-roles adjusts who may unmask at start-up. */
+static struct role_def roles[ROLE__COUNT] = {
+	[ROLE_SYSADMIN] = {"sysadmin", P(PERM_USER_READ) | P(PERM_USER_MANAGE) | P(PERM_SYSTEM) | P(PERM_ORG_READ), true, 0},
+	[ROLE_SECADMIN] = {"secadmin", P(PERM_USER_READ) | P(PERM_ROLE_GRANT) | P(PERM_ORG_READ), true, 0},
 	[ROLE_AUDITOR] = {"auditor", P(PERM_AUDIT_READ) | P(PERM_ORG_READ), true, 0},
-	[ROLE_COUNTY_OFFICER] = {"county_officer",
-				 P(PERM_ORG_READ) | P(PERM_ORG_WRITE) | P(PERM_GRID_ASSIGN), false,
-				 COUNTY_UP},
-	[ROLE_DEPARTMENT_OFFICER] = {"department_officer", P(PERM_ORG_READ), false, COUNTY_UP},
-	[ROLE_TOWN_OFFICER] = {"town_officer",
-			       P(PERM_ORG_READ) | P(PERM_ORG_WRITE) | P(PERM_GRID_ASSIGN), false,
-			       L(LEVEL_TOWN)},
-	[ROLE_COMMUNITY_WORKER] = {"community_worker",
-				   P(PERM_ORG_READ) | P(PERM_ORG_WRITE) | P(PERM_GRID_ASSIGN),
-				   false, L(LEVEL_COMMUNITY)},
-	[ROLE_GRID_WORKER] = {"grid_worker", P(PERM_ORG_READ), false, L(LEVEL_GRID)},
+	[ROLE_COUNTY_OFFICER] = {"county_officer", ORG_ALL | REG_ALL | UNMASK, false, COUNTY_UP},
+	[ROLE_DEPARTMENT_OFFICER] = {"department_officer", P(PERM_ORG_READ) | P(PERM_REGISTRY_READ), false, COUNTY_UP},
+	[ROLE_TOWN_OFFICER] = {"town_officer", ORG_ALL | REG_ALL | UNMASK, false, L(LEVEL_TOWN)},
+	[ROLE_COMMUNITY_WORKER] = {"community_worker", ORG_ALL | REG_ALL | UNMASK | P(PERM_VISIT_WRITE), false, L(LEVEL_COMMUNITY)},
+	[ROLE_GRID_WORKER] = {"grid_worker", P(PERM_ORG_READ) | REG_RW | UNMASK | P(PERM_VISIT_WRITE), false, L(LEVEL_GRID)},
 	[ROLE_PROPERTY_STAFF] = {"property_staff", P(PERM_ORG_READ), false, L(LEVEL_COMMUNITY)},
-	[ROLE_ORG_STAFF] = {"org_staff", P(PERM_ORG_READ), false,
-			    L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
-	[ROLE_VOLUNTEER] = {"volunteer", P(PERM_ORG_READ), false,
-			    L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
+	[ROLE_ORG_STAFF] = {"org_staff", P(PERM_ORG_READ), false, L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
+	[ROLE_VOLUNTEER] = {"volunteer", P(PERM_ORG_READ), false, L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
 	[ROLE_RESIDENT] = {"resident", P(PERM_ORG_READ), false, L(LEVEL_COMMUNITY) | L(LEVEL_GRID)},
 };
+/* clang-format on */
 
 static const char *const perm_names[PERM__COUNT] = {
 	[PERM_NONE] = "signed_in",        [PERM_ORG_READ] = "org.read",
@@ -47,6 +41,12 @@ static const char *const perm_names[PERM__COUNT] = {
 	[PERM_USER_READ] = "user.read",   [PERM_USER_MANAGE] = "user.manage",
 	[PERM_ROLE_GRANT] = "role.grant", [PERM_AUDIT_READ] = "audit.read",
 	[PERM_SYSTEM] = "system",
+	[PERM_REGISTRY_READ] = "registry.read",
+	[PERM_REGISTRY_WRITE] = "registry.write",
+	[PERM_REGISTRY_UNMASK] = "registry.unmask",
+	[PERM_REGISTRY_IMPORT] = "registry.import",
+	[PERM_REGISTRY_EXPORT] = "registry.export",
+	[PERM_VISIT_WRITE] = "visit.write",
 };
 
 static const char *const level_names[LEVEL__COUNT] = {
@@ -56,6 +56,29 @@ static const char *const level_names[LEVEL__COUNT] = {
 const struct role_def *role_def(enum role r)
 {
 	return &roles[r];
+}
+
+int roles_set_unmask(const char *list)
+{
+	uint32_t want = 0;
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (char *save = NULL, *tok = strtok_r(buf, ", ", &save); tok;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		int r = role_from_name(tok);
+		if (r < 0 || roles[r].admin) {
+			fprintf(stderr, "--unmask-roles: '%s' is not a business role\n", tok);
+			return -1;
+		}
+		want |= 1u << r;
+	}
+	for (int r = 0; r < ROLE__COUNT; r++) {
+		if (want & (1u << r))
+			roles[r].perms |= P(PERM_REGISTRY_UNMASK);
+		else
+			roles[r].perms &= ~P(PERM_REGISTRY_UNMASK);
+	}
+	return 0;
 }
 
 int role_from_name(const char *name)

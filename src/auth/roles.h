@@ -19,7 +19,13 @@ enum perm {
 	PERM_USER_MANAGE, /* create, disable, reset accounts */
 	PERM_ROLE_GRANT,  /* grant and revoke roles */
 	PERM_AUDIT_READ,  /* read the audit log */
-	PERM_SYSTEM,      /* operational settings */
+	PERM_SYSTEM,          /* operational settings */
+	PERM_REGISTRY_READ,   /* people and places in scope, masked */
+	PERM_REGISTRY_WRITE,  /* record and correct people and places */
+	PERM_REGISTRY_UNMASK, /* identity and phone numbers in clear, with a reason */
+	PERM_REGISTRY_IMPORT, /* bulk imports */
+	PERM_REGISTRY_EXPORT, /* exports of lists */
+	PERM_VISIT_WRITE,     /* log door-to-door visits */
 	PERM__COUNT
 };
 
@@ -59,6 +65,10 @@ struct role_def {
 };
 
 const struct role_def *role_def(enum role r);
+/* Give PERM_REGISTRY_UNMASK to exactly the roles named in the comma-
+ * separated list (the --unmask-roles setting; administrators are refused).
+ * Returns 0 or -1 naming the bad role on stderr.  Call before serving. */
+int roles_set_unmask(const char *list);
 /* Role by name, or -1. */
 int role_from_name(const char *name);
 const char *perm_name(enum perm p);

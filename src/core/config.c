@@ -56,6 +56,7 @@ static const struct option_row rows[] = {
 	 "origin browsers use, e.g. https://grid.example.gov.cn (default: the Host header)"},
 	{"access-log", K_STR, O(access_log), 0, 0,
 	 "'-' for standard error (default), 'off', or a file to append to"},
+	{"unmask-roles", K_STR, O(unmask_roles), 0, 0, "roles that may see identity and phone numbers in clear (default grid_worker,community_worker,town_officer,county_officer)"},
 	{"clock-file", K_STR, O(clock_file), 0, 0,
 	 "testing only: file holding a clock offset in seconds"},
 };

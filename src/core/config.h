@@ -27,6 +27,7 @@ struct config {
 	bool trust_proxy;          /* honour X-Forwarded-For/-Proto */
 	const char *public_origin; /* e.g. https://grid.example.gov.cn */
 	const char *access_log;    /* "-" stderr (default), "off", or a file */
+	const char *unmask_roles;     /* roles that may unmask, comma-separated */
 	const char *clock_file;    /* tests only */
 	char *owned[32];           /* strings copied from a config file */
 	int nowned;

@@ -187,3 +187,41 @@ void sec_random_password(char *out, size_t len)
 		out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
 	out[len] = '\0';
 }
+
+void sec_seal(unsigned char *out, const char *field, const void *value, size_t n)
+{
+	unsigned char *nonce = out;
+	randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+		out + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, NULL, value, n,
+		(const unsigned char *)field, strlen(field), NULL, nonce, subkeys[SUBKEY_FIELD]);
+}
+
+int sec_open(char *out, const char *field, const unsigned char *sealed, size_t n)
+{
+	if (n < SEC_SEAL_OVERHEAD)
+		return -1;
+	unsigned long long len = 0;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+		    (unsigned char *)out, &len, NULL,
+		    sealed + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+		    n - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, (const unsigned char *)field,
+		    strlen(field), sealed, subkeys[SUBKEY_FIELD]) != 0)
+		return -1;
+	out[len] = '\0';
+	return 0;
+}
+
+void sec_blind(unsigned char out[SEC_HASH_BYTES], const char *field, const char *value)
+{
+	crypto_generichash_state st;
+	crypto_generichash_init(&st, subkeys[SUBKEY_BLIND], SEC_KEY_BYTES, SEC_HASH_BYTES);
+	crypto_generichash_update(&st, (const unsigned char *)field, strlen(field) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)value, strlen(value));
+	crypto_generichash_final(&st, out, SEC_HASH_BYTES);
+}
+
+void sec_wipe(void *p, size_t n)
+{
+	sodium_memzero(p, n);
+}

@@ -54,6 +54,21 @@ bool sec_password_needs_rehash(const char *stored);
 /* Spend the same time as a verification, for unknown users. */
 void sec_password_dummy_verify(const char *password);
 
+/* Encryption of a personal field at rest: XChaCha20-Poly1305 with the
+ * field subkey and the field's name as associated data (a value cannot be
+ * moved to another field).  The sealed form is nonce || ciphertext || tag,
+ * SEC_SEAL_OVERHEAD bytes longer than the value. */
+#define SEC_SEAL_OVERHEAD (24 + 16)
+void sec_seal(unsigned char *out, const char *field, const void *value, size_t n);
+/* Open what sec_seal made; out receives n - SEC_SEAL_OVERHEAD bytes and a
+ * NUL.  Returns 0, or -1 when the data was altered or the key differs. */
+int sec_open(char *out, const char *field, const unsigned char *sealed, size_t n);
+/* Keyed hash of a field value for exact look-ups without decrypting. */
+void sec_blind(unsigned char out[SEC_HASH_BYTES], const char *field, const char *value);
+
+/* Overwrite memory that held a secret (not optimised away). */
+void sec_wipe(void *p, size_t n);
+
 /* A random password of len characters from an unambiguous alphabet. */
 void sec_random_password(char *out, size_t len);
 

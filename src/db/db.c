@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "db/fts_tokenizer.h"
 
 struct slot {
 	const char *sql;
@@ -96,6 +97,12 @@ int db_open(const struct db_options *o, struct db **out)
 		return RC_INTERNAL;
 	}
 	sqlite3_extended_result_codes(db->h, 1);
+	if (fts_tokenizer_register(db->h) != SQLITE_OK) {
+		log_error("cannot register the full-text tokenizer");
+		sqlite3_close(db->h);
+		free(db);
+		return RC_INTERNAL;
+	}
 	db->busy_timeout_ms = o->busy_timeout_ms > 0 ? o->busy_timeout_ms : 5000;
 	sqlite3_busy_handler(db->h, busy_handler, db);
 	int rc = db_exec_static(db, "PRAGMA journal_mode=WAL;"

@@ -3,6 +3,7 @@
  */
 #include "http/input.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -41,6 +42,10 @@ const char *input_check(const struct field *f, json_t *v)
 		if (f->type == FT_INT &&
 		    (json_integer_value(v) < f->min || json_integer_value(v) > f->max))
 			return "is out of range";
+		break;
+	case FT_NUMBER:
+		if (!json_is_number(v) || !isfinite(json_number_value(v)))
+			return "must be a number";
 		break;
 	case FT_BOOL:
 		if (!json_is_boolean(v))

@@ -31,6 +31,7 @@ static json_t *field_schema(const struct field *f)
 			json_object_set_new(s, "maximum", json_integer(f->max));
 		break;
 	case FT_ID: s = json_pack("{s:s, s:i}", "type", "integer", "minimum", 1); break;
+	case FT_NUMBER: s = json_pack("{s:s}", "type", "number"); break;
 	case FT_BOOL: s = json_pack("{s:s}", "type", "boolean"); break;
 	case FT_ENUM: {
 		json_t *e = json_array();

@@ -3,6 +3,8 @@
  */
 #include "http/request.h"
 
+#include "auth/audit_reads.h"
+
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -166,5 +168,27 @@ int req_tx_end(struct req *r, int rc)
 		db_rollback(r->db);
 	if (rc != RC_OK)
 		r->audited = false;
+	return rc;
+}
+
+int req_audit_read(struct req *r, const char *action, const char *object_type,
+		   const char *object_id, int64_t org_id, json_t *detail_new)
+{
+	struct audit_entry e = {
+		.actor_id = r->who ? r->who->user_id : 0,
+		.actor_name = r->who ? r->who->username : "",
+		.role = r->acting_role ? r->acting_role
+				       : principal_role_for(r->who, r->route ? r->route->perm : PERM_NONE),
+		.action = action,
+		.object_type = object_type,
+		.object_id = object_id,
+		.org_id = org_id,
+		.result = "ok",
+		.client_ip = r->client_ip,
+		.request_id = r->request_id,
+		.detail = detail_new,
+	};
+	int rc = audit_reads_add(r->db, &e);
+	json_decref(detail_new);
 	return rc;
 }

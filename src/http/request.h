@@ -104,6 +104,11 @@ json_t *page_json(json_t *items_new, int64_t total, struct page p);
 int req_audit(struct req *r, const char *action, const char *object_type, const char *object_id,
 	      int64_t org_id, json_t *detail_new);
 
+/* Record a read of personal data by this request (batched; see
+ * auth/audit_reads.h).  Takes ownership of detail_new. */
+int req_audit_read(struct req *r, const char *action, const char *object_type,
+		   const char *object_id, int64_t org_id, json_t *detail_new);
+
 /* Open the write transaction of a handler. */
 int req_tx_begin(struct req *r);
 /* End it: commit when rc is RC_OK, otherwise roll back (forgetting any audit

@@ -24,6 +24,7 @@ enum ftype {
 	FT_ENUM,   /* one of choices */
 	FT_OBJECT, /* any JSON object; the handler validates its shape */
 	FT_ARRAY,  /* any JSON array; min/max: number of items (0: no bound) */
+	FT_NUMBER, /* any finite number; the check decides the range */
 	FT_DATE,   /* YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ */
 };
 
@@ -59,6 +60,7 @@ struct route {
 	const char *summary;  /* OpenAPI summary (required) */
 	const char *response; /* OpenAPI schema name of the success body */
 	int ok_status;        /* success status: 200, 201 or 204 */
+	int body_limit_kib;   /* a larger body limit for this route, 0: default */
 };
 
 extern const struct route routes[];

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth/audit_reads.h"
 #include "auth/session.h"
 #include "core/clock.h"
 #include "core/secure.h"
@@ -96,6 +97,8 @@ static struct req *req_new(struct MHD_Connection *c, const char *url, const char
 	r->body_limit = (size_t)cfg->body_limit_kib * 1024;
 	r->route_index = router_match(r, method, url);
 	r->route = r->route_index >= 0 ? &routes[r->route_index] : NULL;
+	if (r->route != NULL && r->route->body_limit_kib > 0)
+		r->body_limit = (size_t)r->route->body_limit_kib * 1024;
 	client_address(r, c);
 	atomic_fetch_add(&inflight, 1);
 	return r;
@@ -586,6 +589,13 @@ int server_run(const struct config *c)
 	}
 	assets_init();
 	metrics_init(routes_count);
+	struct db_options wopt = {.path = c->db_path,
+				  .synchronous_normal = c->synchronous_normal,
+				  .busy_timeout_ms = c->busy_timeout_ms};
+	if (audit_reads_start(&wopt) != RC_OK) {
+		log_error("cannot start the audit writer");
+		return 1;
+	}
 
 	/* Handle SIGINT/SIGTERM in this thread only: block them before the
 	 * worker threads are created so they inherit the mask. */
@@ -640,6 +650,7 @@ int server_run(const struct config *c)
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(d);
+	audit_reads_stop();
 	db_pool_close_all();
 	if (access_fd > STDERR_FILENO)
 		close(access_fd);

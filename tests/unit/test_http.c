@@ -372,13 +372,13 @@ static const struct field query_fields[] = {
 
 static const struct route test_route = {
 	"POST", "/test", 0,      PERM_NONE, body_fields, query_fields,
-	NULL,   NULL,    "test", "test",    NULL,        200,
+	NULL,   NULL,    "test", "test",    NULL,        200, 0,
 };
 static const struct route optional_route = {
-	"POST", "/opt", 0, PERM_NONE, optional_fields, NULL, NULL, NULL, "test", "test", NULL, 200,
+	"POST", "/opt", 0, PERM_NONE, optional_fields, NULL, NULL, NULL, "test", "test", NULL, 200, 0,
 };
 static const struct route no_body_route = {
-	"POST", "/none", 0, PERM_NONE, NULL, NULL, NULL, NULL, "test", "test", NULL, 200,
+	"POST", "/none", 0, PERM_NONE, NULL, NULL, NULL, NULL, "test", "test", NULL, 200, 0,
 };
 
 static int body(struct req *r, const struct route *route, const char *text, size_t len)

@@ -1,0 +1,320 @@
+/*
+ * Import and export handlers.  An export is a read of personal data: it
+ * is audited (with the filter, the row count and, when numbers are shown in
+ * clear, the reason) before the file is sent.  Numbers are masked unless
+ * the caller holds registry.unmask for the whole scope and asks for clear
+ * numbers with a reason.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "core/secure.h"
+#include "core/str.h"
+#include "org/org.h"
+#include "registry/api_registry.h"
+#include "registry/import.h"
+#include "registry/people.h"
+#include "registry/tags.h"
+#include "registry/validate.h"
+
+#define EXPORT_MAX_ROWS 1000000
+
+static const char *const export_columns[] = {
+	"id", "name", "gender", "birth_date", "age", "id_type", "id_number", "phone", "ethnicity",
+	"residence_type", "employment", "relation", "household_id", "address", "grid", "status",
+	"tags", NULL};
+
+struct export_ctx {
+	struct req *r;
+	bool unmask;
+	bool xlsx;
+	struct sbuf csv;
+	lxw_worksheet *sheet;
+	int64_t rows;
+	int rc;
+};
+
+/* One cell's text for a row. */
+static void cell_text(struct export_ctx *x, json_t *row, const char *col, char *out, size_t len)
+{
+	json_t *v = json_object_get(row, col);
+	if (strcmp(col, "grid") == 0)
+		v = json_object_get(row, "grid_name");
+	if (strcmp(col, "tags") == 0) {
+		out[0] = '\0';
+		size_t i;
+		json_t *t;
+		json_array_foreach(v, i, t)
+		{
+			size_t n = strlen(out);
+			snprintf(out + n, len - n, "%s%s", i ? ";" : "",
+				 json_string_value(json_object_get(t, "tag")));
+		}
+		return;
+	}
+	if (x->unmask && (strcmp(col, "id_number") == 0 || strcmp(col, "phone") == 0)) {
+		char idn[64], ph[32];
+		if (resident_unmask(x->r->db, json_integer_value(json_object_get(row, "id")), idn,
+				    sizeof(idn), ph, sizeof(ph)) == RC_OK)
+			snprintf(out, len, "%s", col[0] == 'i' ? idn : ph);
+		else
+			snprintf(out, len, "?");
+		sec_wipe(idn, sizeof(idn));
+		sec_wipe(ph, sizeof(ph));
+		return;
+	}
+	if (json_is_string(v))
+		snprintf(out, len, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(out, len, "%lld", (long long)json_integer_value(v));
+	else
+		out[0] = '\0';
+}
+
+static void csv_field(struct sbuf *b, const char *s)
+{
+	/* A leading = + - @ would make a spreadsheet run a formula. */
+	bool quote = strpbrk(s, ",\"\r\n") != NULL || strchr("=+-@", s[0]) != NULL;
+	if (!quote) {
+		sbuf_puts(b, s);
+		return;
+	}
+	sbuf_puts(b, "\"");
+	if (s[0] && strchr("=+-@", s[0]) != NULL)
+		sbuf_puts(b, "'");
+	for (const char *p = s; *p; p++)
+		sbuf_append(b, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
+	sbuf_puts(b, "\"");
+}
+
+static int export_row(void *ctx, json_t *row)
+{
+	struct export_ctx *x = ctx;
+	char text[1024];
+	for (int c = 0; export_columns[c]; c++) {
+		cell_text(x, row, export_columns[c], text, sizeof(text));
+		if (x->xlsx) {
+			worksheet_write_string(x->sheet, (lxw_row_t)(x->rows + 1), (lxw_col_t)c, text, NULL);
+		} else {
+			if (c)
+				sbuf_puts(&x->csv, ",");
+			csv_field(&x->csv, text);
+		}
+	}
+	if (!x->xlsx)
+		sbuf_puts(&x->csv, "\r\n");
+	x->rows++;
+	sec_wipe(text, sizeof(text));
+	return x->rows >= EXPORT_MAX_ROWS;
+}
+
+/* The export filter: the list filter without paging. */
+static int export_filter(struct req *r, struct resident_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	int64_t org = q_int(r, "org_id", 0);
+	if (org != 0) {
+		struct org_node n;
+		int rc = org_get(r->db, &r->arena, org, &n);
+		if (rc == RC_NOT_FOUND)
+			return req_fail(r, rc, "org_id", "no such node");
+		if (rc != RC_OK)
+			return rc;
+		if ((rc = req_scope(r, PERM_REGISTRY_EXPORT, n.code)) != RC_OK)
+			return rc;
+		f->roots = arena_printf(&r->arena, "[\"%s\"]", n.code);
+	} else {
+		f->roots = principal_roots(r->who, PERM_REGISTRY_EXPORT, &r->arena);
+	}
+	f->tag = q_str(r, "tag");
+	f->residence_type = q_str(r, "residence_type");
+	f->status = q_str(r, "status") ? q_str(r, "status") : "active";
+	if (strcmp(f->status, "any") == 0)
+		f->status = NULL;
+	f->age_min = (int)q_int(r, "age_min", -1);
+	f->age_max = (int)q_int(r, "age_max", -1);
+	f->limit = -1;
+	if (q_str(r, "q") != NULL) {
+		char *m = search_match(q_str(r, "q"), f->roots);
+		if (m == NULL)
+			return req_fail(r, RC_VALIDATION_FAILED, "q", "type part of a name");
+		f->match = arena_strdup(&r->arena, m);
+		free(m);
+	}
+	if (f->tag) {
+		json_error_t err;
+		json_t *roots = json_loads(f->roots, 0, &err);
+		const struct tag_def *def = tag_find(f->tag);
+		size_t i;
+		json_t *v;
+		bool ok = def != NULL;
+		json_array_foreach(roots, i, v) ok = ok && tag_visible(r->who, def, json_string_value(v));
+		json_decref(roots);
+		if (!ok)
+			return req_fail(r, RC_FORBIDDEN, "tag", "your roles may not see this tag");
+	}
+	return RC_OK;
+}
+
+/* Clear numbers need registry.unmask over every subtree exported. */
+static int unmask_allowed(struct req *r, const char *roots)
+{
+	json_error_t err;
+	json_t *arr = json_loads(roots, 0, &err);
+	size_t i;
+	json_t *v;
+	int rc = RC_OK;
+	json_array_foreach(arr, i, v) if (rc == RC_OK && principal_scope(r->who, PERM_REGISTRY_UNMASK,
+									  json_string_value(v), NULL) != RC_OK)
+		rc = RC_FORBIDDEN;
+	json_decref(arr);
+	return rc;
+}
+
+static int build_xlsx(struct export_ctx *x, struct resident_filter *f, char **data, size_t *len)
+{
+	char path[] = "/tmp/grassroots-export-XXXXXX";
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return RC_INTERNAL;
+	close(fd);
+	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = "/tmp"};
+	lxw_workbook *wb = workbook_new_opt(path, &opts);
+	if (wb == NULL) {
+		unlink(path);
+		return RC_INTERNAL;
+	}
+	x->sheet = workbook_add_worksheet(wb, "residents");
+	for (int c = 0; export_columns[c]; c++)
+		worksheet_write_string(x->sheet, 0, (lxw_col_t)c, export_columns[c], NULL);
+	int rc = residents_each(x->r->db, f, x->r->who, export_row, x);
+	if (workbook_close(wb) != LXW_NO_ERROR && rc == RC_OK)
+		rc = RC_INTERNAL;
+	FILE *in = rc == RC_OK ? fopen(path, "rb") : NULL;
+	if (in != NULL) {
+		struct sbuf b = {0};
+		char buf[65536];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+			sbuf_append(&b, buf, n);
+		fclose(in);
+		*len = b.len;
+		*data = sbuf_steal(&b);
+	} else if (rc == RC_OK) {
+		rc = RC_INTERNAL;
+	}
+	unlink(path);
+	return rc;
+}
+
+int api_residents_export(struct req *r)
+{
+	struct resident_filter f;
+	int rc = export_filter(r, &f);
+	if (rc != RC_OK)
+		return rc;
+	if (f.roots == NULL)
+		return req_fail(r, RC_FORBIDDEN, NULL, NULL);
+	struct export_ctx x = {.r = r, .xlsx = strcmp(q_str(r, "format"), "xlsx") == 0};
+	x.unmask = json_is_true(json_object_get(r->query, "unmask"));
+	if (x.unmask) {
+		if (q_str(r, "reason") == NULL)
+			return req_fail(r, RC_VALIDATION_FAILED, "reason",
+					"clear numbers need a reason (recorded in the audit log)");
+		if (unmask_allowed(r, f.roots) != RC_OK)
+			return req_fail(r, RC_FORBIDDEN, "unmask",
+					"your roles may not see clear numbers in all of this area");
+	}
+	char *data = NULL;
+	size_t len = 0;
+	if (x.xlsx) {
+		rc = build_xlsx(&x, &f, &data, &len);
+	} else {
+		sbuf_puts(&x.csv, "\xEF\xBB\xBF"); /* BOM: spreadsheets then read UTF-8 */
+		for (int c = 0; export_columns[c]; c++) {
+			if (c)
+				sbuf_puts(&x.csv, ",");
+			sbuf_puts(&x.csv, export_columns[c]);
+		}
+		sbuf_puts(&x.csv, "\r\n");
+		rc = residents_each(r->db, &f, r->who, export_row, &x);
+		len = x.csv.len;
+		data = sbuf_steal(&x.csv);
+	}
+	if (rc != RC_OK) {
+		free(data);
+		return rc;
+	}
+	/* The record is written before the file leaves. */
+	rc = req_tx_begin(r);
+	if (rc == RC_OK)
+		rc = req_audit(r, NULL, "resident", "", 0,
+			       json_pack("{s:s, s:I, s:b, s:s?, s:O}", "format", x.xlsx ? "xlsx" : "csv",
+					 "rows", (json_int_t)x.rows, "unmasked", x.unmask, "reason",
+					 q_str(r, "reason"), "filter", r->query));
+	rc = req_tx_end(r, rc);
+	if (rc != RC_OK) {
+		free(data);
+		return rc;
+	}
+	req_add_header(r, "Content-Disposition",
+		       x.xlsx ? "attachment; filename=\"residents.xlsx\""
+			      : "attachment; filename=\"residents.csv\"");
+	return req_reply_raw(r, 200,
+			     x.xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+				    : "text/csv; charset=utf-8",
+			     data, len, true);
+}
+
+int api_registry_import(struct req *r)
+{
+	int kind = import_kind_from(r->params[0]);
+	if (kind < 0)
+		return req_fail(r, RC_NOT_FOUND, NULL, "import addresses, houses, residents or units");
+	const char *ct = req_header(r, "Content-Type");
+	if (ct == NULL || strncasecmp(ct, "text/csv", 8) != 0)
+		return req_fail(r, RC_UNSUPPORTED_MEDIA_TYPE, NULL, "send the file as text/csv");
+	FILE *f = fmemopen(r->body ? r->body : (char *)"", r->body_len, "r");
+	if (f == NULL)
+		return RC_INTERNAL;
+	struct actor who = {r->who->user_id, r->who->username};
+	bool dry = json_is_true(json_object_get(r->query, "dry_run"));
+	struct import_opts o = {.kind = (enum import_kind)kind, .dry_run = dry, .who = &who, .p = r->who};
+	struct import_report rep;
+	int rc = import_csv(r->db, f, &o, &rep);
+	fclose(f);
+	if (rc != RC_OK) {
+		json_t *first = json_array_get(rep.problems, 0);
+		req_fail(r, rc == RC_VALIDATION_FAILED ? rc : RC_INTERNAL,
+			 json_string_value(json_object_get(first, "column")), "%s",
+			 first ? json_string_value(json_object_get(first, "reason")) : "import failed");
+		json_decref(rep.problems);
+		return r->rc;
+	}
+	json_t *detail = json_pack("{s:s, s:b, s:I, s:I, s:I}", "kind", r->params[0], "dry_run", dry,
+				   "rows", (json_int_t)rep.rows, "bad_rows", (json_int_t)rep.bad_rows,
+				   "created", (json_int_t)rep.created);
+	/* A real import commits with its audit record; otherwise the record
+	 * says what was checked. */
+	if (!rep.ready)
+		rc = req_tx_begin(r);
+	if (rc == RC_OK)
+		rc = req_audit(r, NULL, "import", r->params[0], 0, detail);
+	else
+		json_decref(detail);
+	rc = req_tx_end(r, rc);
+	if (rc != RC_OK) {
+		json_decref(rep.problems);
+		return rc;
+	}
+	return req_reply(r, 200,
+			 json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:b, s:o}", "kind", r->params[0],
+				   "dry_run", dry, "rows", (json_int_t)rep.rows, "bad_rows",
+				   (json_int_t)rep.bad_rows, "created", (json_int_t)rep.created,
+				   "addresses", (json_int_t)rep.addresses, "households",
+				   (json_int_t)rep.households, "committed", rep.ready, "problems",
+				   rep.problems));
+}

@@ -1,0 +1,71 @@
+/*
+ * Shared pieces of the people-and-places registry: who made a change, the
+ * version history, where a record lies (its grid and code), the search
+ * index documents and the date arithmetic of ages.
+ */
+#ifndef GR_REGISTRY_REGISTRY_H
+#define GR_REGISTRY_REGISTRY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+struct actor {
+	int64_t id;       /* 0 for the command line */
+	const char *name; /* username or cli:<user> */
+};
+
+/* Where a record lies: an address and its grid. */
+struct location {
+	int64_t address_id;
+	int64_t household_id; /* 0 when none */
+	int64_t grid_id;
+	char code[16];        /* the grid's code */
+};
+
+/* Resolve a household (when non-zero) or an address to its location.
+ * RC_NOT_FOUND when it does not exist. */
+int registry_locate(struct db *db, int64_t household_id, int64_t address_id,
+		    struct location *out);
+
+/* Record a change: changes_new is {"field": [old, new], ...} (taken); an
+ * empty object records nothing.  In the caller's transaction. */
+int registry_version(struct db *db, const char *entity, int64_t id, const struct actor *who,
+		     json_t *changes_new);
+/* The history of a record, newest first. */
+json_t *registry_versions_json(struct db *db, const char *entity, int64_t id);
+
+/* Kinds of search documents. */
+enum search_kind { SEARCH_RESIDENT = 1, SEARCH_ADDRESS = 2, SEARCH_UNIT = 3 };
+
+/* Index text for a record of kind lying in code (replaces any previous
+ * document of the record). */
+int search_put(struct db *db, enum search_kind kind, int64_t id, const char *text,
+	       const char *code);
+int search_del(struct db *db, enum search_kind kind, int64_t id);
+/* The FTS5 query for the user's text q inside the scope roots (a JSON
+ * array of codes as from principal_roots), or NULL when q has no
+ * searchable character.  The result is malloc'd. */
+char *search_match(const char *q, const char *roots);
+/* Mixed search over residents, addresses and units.  Items carry kind,
+ * id, label and code. */
+int search_json(struct db *db, const char *match, int64_t limit, int64_t offset,
+		json_t **items_new, int64_t *total);
+
+/* Today as YYYY-MM-DD (from the clock, which tests may shift). */
+void registry_today(char out[11]);
+/* The date `years` years before today, YYYY-MM-DD (Feb 29 becomes Feb 28). */
+void registry_years_ago(int years, char out[11]);
+/* Age in whole years on today's date for a YYYY-MM-DD birth date. */
+int registry_age(const char *birth_date);
+
+/* SQL expression giving an address's display text from aliases b
+ * (buildings) and a (addresses). */
+#define ADDRESS_TEXT_SQL                                                                \
+	"trim(b.street || ' ' || b.number || CASE WHEN b.name <> '' THEN ' ' || b.name" \
+	" ELSE '' END || CASE WHEN a.unit <> '' THEN ' ' || a.unit ELSE '' END ||"      \
+	" CASE WHEN a.room <> '' THEN ' ' || a.room ELSE '' END)"
+
+#endif

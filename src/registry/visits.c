@@ -1,0 +1,307 @@
+/*
+ * Visits and statistics.
+ */
+#include "registry/visits.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "auth/roles.h"
+#include "core/clock.h"
+#include "core/error.h"
+#include "registry/tags.h"
+
+int visit_insert(struct db *db, int64_t household_id, const char *code, const char *visited_on,
+		 const struct actor *who, const char *notes, const char *follow_up, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO visits (household_id, code, visited_on, visitor_id,"
+				       " notes, follow_up, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	if (st == NULL)
+		return RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, household_id);
+	db_bind_text(st, 2, code);
+	db_bind_text(st, 3, visited_on);
+	sqlite3_bind_int64(st, 4, who->id);
+	db_bind_text(st, 5, notes);
+	db_bind_text(st, 6, follow_up ? follow_up : "");
+	sqlite3_bind_int64(st, 7, clock_now());
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE)
+		return db_rc(db, src);
+	*id = db_last_id(db);
+	return registry_version(db, "visit", *id, who,
+				json_pack("{s:[n,I], s:[n,s]}", "household", (json_int_t)household_id,
+					  "visited_on", visited_on));
+}
+
+int visit_update(struct db *db, int64_t id, const bool *done, const char *follow_up,
+		 const struct actor *who)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE visits SET follow_up_done = coalesce(?1, follow_up_done),"
+				       " follow_up = coalesce(?2, follow_up) WHERE id = ?3");
+	if (st == NULL)
+		return RC_INTERNAL;
+	if (done)
+		sqlite3_bind_int(st, 1, *done ? 1 : 0);
+	db_bind_text(st, 2, follow_up);
+	sqlite3_bind_int64(st, 3, id);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE)
+		return db_rc(db, src);
+	if (db_changes(db) == 0)
+		return RC_NOT_FOUND;
+	json_t *changes = json_object();
+	if (done)
+		json_object_set_new(changes, "follow_up_done", json_pack("[n,b]", *done));
+	if (follow_up)
+		json_object_set_new(changes, "follow_up", json_pack("[n,s]", follow_up));
+	return registry_version(db, "visit", id, who, changes);
+}
+
+int visit_code(struct db *db, int64_t id, char code[16])
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT code FROM visits WHERE id = ?");
+	if (st == NULL)
+		return RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = RC_NOT_FOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(code, 16, "%s", db_col_text(st, 0));
+		rc = RC_OK;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+#define VISIT_COLUMNS                                                                  \
+	"v.id, v.household_id, v.code, v.visited_on, v.visitor_id, u.display_name, v.notes," \
+	" v.follow_up, v.follow_up_done"
+
+static json_t *visit_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:b}", "id",
+			 (json_int_t)sqlite3_column_int64(st, 0), "household_id",
+			 (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2),
+			 "visited_on", db_col_text(st, 3), "visitor_id",
+			 (json_int_t)sqlite3_column_int64(st, 4), "visitor_name", db_col_text(st, 5),
+			 "notes", db_col_text(st, 6), "follow_up", db_col_text(st, 7),
+			 "follow_up_done", sqlite3_column_int(st, 8) != 0);
+}
+
+int visit_json(struct db *db, int64_t id, json_t **out_new)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT " VISIT_COLUMNS " FROM visits v"
+				       " JOIN users u ON u.id = v.visitor_id WHERE v.id = ?");
+	if (st == NULL)
+		return RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = RC_NOT_FOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out_new = visit_row(st);
+		rc = RC_OK;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+json_t *visits_of_household(struct db *db, int64_t household_id)
+{
+	json_t *arr = json_array();
+	sqlite3_stmt *st = db_stmt(db, "SELECT " VISIT_COLUMNS " FROM visits v"
+				       " JOIN users u ON u.id = v.visitor_id WHERE v.household_id = ?"
+				       " ORDER BY v.visited_on DESC, v.id DESC LIMIT 100");
+	if (st == NULL)
+		return arr;
+	sqlite3_bind_int64(st, 1, household_id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(arr, visit_row(st));
+	sqlite3_reset(st);
+	return arr;
+}
+
+int visits_list(struct db *db, const char *roots, bool pending, int64_t limit, int64_t offset,
+		json_t **items_new, int64_t *total)
+{
+#define VISITS_FROM                                                                             \
+	" FROM json_each(?1) rt JOIN visits v ON v.code >= rt.value AND v.code < rt.value || ';'" \
+	" JOIN users u ON u.id = v.visitor_id"                                                  \
+	" WHERE (?2 = 0 OR (v.follow_up <> '' AND v.follow_up_done = 0))"
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*)" VISITS_FROM);
+	if (st == NULL)
+		return RC_INTERNAL;
+	db_bind_text(st, 1, roots);
+	sqlite3_bind_int(st, 2, pending);
+	int src = sqlite3_step(st);
+	*total = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (src != SQLITE_ROW)
+		return db_rc(db, src);
+	st = db_stmt(db, "SELECT " VISIT_COLUMNS ", (SELECT " ADDRESS_TEXT_SQL " FROM households h"
+			 " JOIN addresses a ON a.id = h.address_id JOIN buildings b"
+			 " ON b.id = a.building_id WHERE h.id = v.household_id)" VISITS_FROM
+			 " ORDER BY v.visited_on DESC, v.id DESC LIMIT ?3 OFFSET ?4");
+#undef VISITS_FROM
+	if (st == NULL)
+		return RC_INTERNAL;
+	db_bind_text(st, 1, roots);
+	sqlite3_bind_int(st, 2, pending);
+	sqlite3_bind_int64(st, 3, limit);
+	sqlite3_bind_int64(st, 4, offset);
+	json_t *items = json_array();
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *v = visit_row(st);
+		json_object_set_new(v, "address", json_string(db_col_text(st, 9)));
+		json_array_append_new(items, v);
+	}
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		json_decref(items);
+		return db_rc(db, src);
+	}
+	*items_new = items;
+	return RC_OK;
+}
+
+/* ---- statistics ---- */
+
+static const char *const bands[] = {"0-17", "18-59", "60-79", "80+"};
+
+static json_t *empty_stats(void)
+{
+	return json_pack("{s:i, s:i, s:i, s:{s:i, s:i, s:i}, s:{s:i, s:i, s:i, s:i}, s:{}}",
+			 "residents", 0, "households", 0, "buildings", 0, "by_residence_type",
+			 "registered", 0, "permanent", 0, "floating", 0, "by_age_band", bands[0], 0,
+			 bands[1], 0, bands[2], 0, bands[3], 0, "by_tag");
+}
+
+static void add_to(json_t *o, const char *group, const char *key, int64_t n)
+{
+	json_t *g = group ? json_object_get(o, group) : o;
+	json_t *v = json_object_get(g, key);
+	json_object_set_new(g, key, json_integer((v ? json_integer_value(v) : 0) + n));
+}
+
+/* The bucket of a child for code, created on first use. */
+static json_t *bucket(json_t *children, const char *prefix)
+{
+	json_t *b = json_object_get(children, prefix);
+	if (b == NULL) {
+		b = empty_stats();
+		json_object_set_new(children, prefix, b);
+	}
+	return b;
+}
+
+int registry_stats(struct db *db, const char *code, const struct principal *p, json_t **out_new)
+{
+	static const int next_len[] = {4, 6, 9, 12, 15, 15};
+	int level = level_from_code(code);
+	if (level < 0)
+		return RC_NOT_FOUND;
+	int child_len = level == LEVEL_GRID ? 15 : next_len[level];
+	char d18[11], d60[11], d80[11];
+	registry_years_ago(18, d18);
+	registry_years_ago(60, d60);
+	registry_years_ago(80, d80);
+	json_t *total = empty_stats(), *children = json_object();
+
+	sqlite3_stmt *st = db_stmt(db,
+		"SELECT substr(r.code, 1, ?2), r.residence_type,"
+		" CASE WHEN r.birth_date > ?3 THEN 0 WHEN r.birth_date > ?4 THEN 1"
+		"  WHEN r.birth_date > ?5 THEN 2 ELSE 3 END, count(*)"
+		" FROM residents r WHERE r.code >= ?1 AND r.code < ?1 || ';' AND r.status = 'active'"
+		" GROUP BY 1, 2, 3");
+	if (st == NULL)
+		goto fail;
+	db_bind_text(st, 1, code);
+	sqlite3_bind_int(st, 2, child_len);
+	db_bind_text(st, 3, d18);
+	db_bind_text(st, 4, d60);
+	db_bind_text(st, 5, d80);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *b = bucket(children, db_col_text(st, 0));
+		const char *rt = db_col_text(st, 1);
+		int band = sqlite3_column_int(st, 2);
+		int64_t n = sqlite3_column_int64(st, 3);
+		json_t *both[] = {b, total};
+		for (int i = 0; i < 2; i++) {
+			add_to(both[i], NULL, "residents", n);
+			add_to(both[i], "by_residence_type", rt, n);
+			add_to(both[i], "by_age_band", bands[band & 3], n);
+		}
+	}
+	sqlite3_reset(st);
+
+	st = db_stmt(db, "SELECT substr(r.code, 1, ?2), t.tag, count(*) FROM resident_tags t"
+			 " JOIN residents r ON r.id = t.resident_id WHERE r.code >= ?1"
+			 " AND r.code < ?1 || ';' AND r.status = 'active' GROUP BY 1, 2");
+	if (st == NULL)
+		goto fail;
+	db_bind_text(st, 1, code);
+	sqlite3_bind_int(st, 2, child_len);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const struct tag_def *t = tag_find(db_col_text(st, 1));
+		if (t == NULL || !tag_visible(p, t, code))
+			continue;
+		int64_t n = sqlite3_column_int64(st, 2);
+		add_to(bucket(children, db_col_text(st, 0)), "by_tag", t->name, n);
+		add_to(total, "by_tag", t->name, n);
+	}
+	sqlite3_reset(st);
+
+	st = db_stmt(db, "SELECT substr(code, 1, ?2), count(*) FROM households"
+			 " WHERE code >= ?1 AND code < ?1 || ';' GROUP BY 1");
+	if (st == NULL)
+		goto fail;
+	db_bind_text(st, 1, code);
+	sqlite3_bind_int(st, 2, child_len);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(st, 1);
+		add_to(bucket(children, db_col_text(st, 0)), NULL, "households", n);
+		add_to(total, NULL, "households", n);
+	}
+	sqlite3_reset(st);
+	st = db_stmt(db, "SELECT substr(code, 1, ?2), count(*) FROM buildings"
+			 " WHERE code >= ?1 AND code < ?1 || ';' GROUP BY 1");
+	if (st == NULL)
+		goto fail;
+	db_bind_text(st, 1, code);
+	sqlite3_bind_int(st, 2, child_len);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(st, 1);
+		add_to(bucket(children, db_col_text(st, 0)), NULL, "buildings", n);
+		add_to(total, NULL, "buildings", n);
+	}
+	sqlite3_reset(st);
+
+	/* One row per child node, in code order, including empty ones. */
+	json_t *rows = json_array();
+	if (level != LEVEL_GRID) {
+		st = db_stmt(db, "SELECT c.id, c.code, c.name, c.level FROM org c JOIN org p"
+				 " ON c.parent_id = p.id WHERE p.code = ? ORDER BY c.code");
+		if (st == NULL) {
+			json_decref(rows);
+			goto fail;
+		}
+		db_bind_text(st, 1, code);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			json_t *b = json_object_get(children, db_col_text(st, 1));
+			json_t *row = b ? json_incref(b) : empty_stats();
+			json_object_set_new(row, "id", json_integer(sqlite3_column_int64(st, 0)));
+			json_object_set_new(row, "code", json_string(db_col_text(st, 1)));
+			json_object_set_new(row, "name", json_string(db_col_text(st, 2)));
+			json_object_set_new(row, "level", json_string(db_col_text(st, 3)));
+			json_array_append_new(rows, row);
+		}
+		sqlite3_reset(st);
+	}
+	json_decref(children);
+	*out_new = json_pack("{s:o, s:o}", "total", total, "children", rows);
+	return RC_OK;
+fail:
+	json_decref(total);
+	json_decref(children);
+	return RC_INTERNAL;
+}
