@@ -37,8 +37,9 @@ SRC := $(shell find src -name '*.c' ! -name main.c | sort)
 OBJ := $(SRC:%.c=$(BUILD)/obj/%.o)
 MIGRATIONS := $(sort $(wildcard src/db/migrations/*.sql))
 WEB := $(shell find web -type f | sort)
-# Front-end libraries from node_modules embedded under /vendor/ (none yet).
-VENDOR :=
+# Front-end libraries from node_modules (package-lock.json), embedded under /vendor/.
+VENDOR_FILES := node_modules/echarts/dist/echarts.min.js
+VENDOR := $(foreach f,$(VENDOR_FILES),/vendor/$(notdir $(f))=$(f))
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
@@ -74,7 +75,7 @@ $(BUILD)/obj/%.o: %.c $(BUILD)/cflags.txt | $(DEPS_STAMP)
 	@$(if $(V),,echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
-$(BUILD)/gen/assets.S: $(WEB) $(VENDOR) scripts/embed src/http/openapi_schemas.json Makefile
+$(BUILD)/gen/assets.S: $(WEB) scripts/embed src/http/openapi_schemas.json Makefile | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@scripts/embed $@ embedded_assets $(foreach f,$(WEB),$(f:web/%=/%)=$(f)) \
 		/openapi-schemas.json=src/http/openapi_schemas.json $(VENDOR)
@@ -82,7 +83,7 @@ $(BUILD)/gen/migrations.S: $(MIGRATIONS) scripts/embed Makefile
 	@mkdir -p $(@D)
 	@scripts/embed $@ embedded_migrations $(foreach f,$(MIGRATIONS),$(notdir $(f))=$(f))
 # .incbin reads the files at assembly time, so the objects depend on them too.
-$(BUILD)/gen/assets.o: $(BUILD)/gen/assets.S $(WEB) src/http/openapi_schemas.json
+$(BUILD)/gen/assets.o: $(BUILD)/gen/assets.S $(WEB) src/http/openapi_schemas.json $(VENDOR_FILES)
 	$(Q)$(CC) -c $< -o $@
 $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.S $(MIGRATIONS)
 	$(Q)$(CC) -c $< -o $@

