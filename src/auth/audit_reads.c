@@ -79,7 +79,9 @@ static void *writer(void *arg)
 				until.tv_sec++;
 				until.tv_nsec -= 1000000000;
 			}
-			pthread_cond_timedwait(&wake, &lock, &until);
+			while (queued < BATCH_MAX && !stopping &&
+			       pthread_cond_timedwait(&wake, &lock, &until) == 0)
+				;
 		}
 		struct item *batch = head, *last = head;
 		size_t n = 1;
@@ -161,7 +163,10 @@ int audit_reads_add(struct db *db, const struct audit_entry *e)
 		head = it;
 	tail = it;
 	queued++;
-	pthread_cond_signal(&wake);
+	/* Wake the writer for the first record of a batch, or when a batch is
+	 * full; in between it is gathering and must not be woken each time. */
+	if (queued == 1 || queued == BATCH_MAX)
+		pthread_cond_signal(&wake);
 	pthread_mutex_unlock(&lock);
 	return RC_OK;
 }

@@ -3,6 +3,8 @@
  */
 #include "auth/session.h"
 
+#include "auth/session_cache.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,7 +91,8 @@ int session_find(struct db *db, const char *token, int idle_s, int absolute_s, s
 }
 
 int session_delete(struct db *db, int64_t id)
-{
+{	auth_changed();
+
 	sqlite3_stmt *st = db_stmt(db, "DELETE FROM sessions WHERE id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
@@ -100,7 +103,8 @@ int session_delete(struct db *db, int64_t id)
 }
 
 int session_delete_user(struct db *db, int64_t user_id, int64_t keep_id)
-{
+{	auth_changed();
+
 	sqlite3_stmt *st = db_stmt(db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?");
 	if (st == NULL)
 		return RC_INTERNAL;
@@ -123,7 +127,8 @@ int64_t session_count_active(struct db *db, int idle_s)
 }
 
 int session_purge(struct db *db, int idle_s, int absolute_s)
-{
+{	auth_changed();
+
 	int64_t now = clock_now();
 	sqlite3_stmt *st =
 		db_stmt(db, "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?");

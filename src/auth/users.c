@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "auth/roles.h"
+#include "auth/session_cache.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/str.h"
@@ -134,7 +135,8 @@ int users_insert(struct db *db, const char *username, const char *display_name,
 }
 
 int users_set_password(struct db *db, int64_t id, const char *password_hash)
-{
+{	auth_changed();
+
 	int64_t now = clock_now();
 	sqlite3_stmt *st =
 		db_stmt(db, "UPDATE users SET password_hash = ?, password_changed_at = ?,"
@@ -152,7 +154,8 @@ int users_set_password(struct db *db, int64_t id, const char *password_hash)
 }
 
 int users_set_disabled(struct db *db, int64_t id, bool disabled)
-{
+{	auth_changed();
+
 	sqlite3_stmt *st =
 		db_stmt(db, "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?");
 	if (st == NULL)
@@ -167,7 +170,8 @@ int users_set_disabled(struct db *db, int64_t id, bool disabled)
 }
 
 int users_set_display_name(struct db *db, int64_t id, const char *name)
-{
+{	auth_changed();
+
 	sqlite3_stmt *st =
 		db_stmt(db, "UPDATE users SET display_name = ?, updated_at = ? WHERE id = ?");
 	if (st == NULL)
@@ -375,7 +379,8 @@ const char *users_grant_check(struct db *db, int64_t user_id, int role, int64_t 
 
 int users_grant(struct db *db, int64_t user_id, int role, int64_t org_id, int64_t granted_by,
 		int64_t *grant_id)
-{
+{	auth_changed();
+
 	sqlite3_stmt *st =
 		db_stmt(db, "INSERT INTO user_roles (user_id, role, org_id, granted_by, granted_at)"
 			    " VALUES (?, ?, ?, ?, ?)");
@@ -395,7 +400,8 @@ int users_grant(struct db *db, int64_t user_id, int role, int64_t org_id, int64_
 }
 
 int users_revoke(struct db *db, int64_t user_id, int64_t grant_id, int64_t *org_id, int *role)
-{
+{	auth_changed();
+
 	sqlite3_stmt *st = db_stmt(db, "DELETE FROM user_roles WHERE id = ? AND user_id = ?"
 				       " RETURNING ifnull(org_id, 0), role");
 	if (st == NULL)

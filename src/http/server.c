@@ -26,6 +26,7 @@
 
 #include "auth/audit_reads.h"
 #include "auth/session.h"
+#include "auth/session_cache.h"
 #include "core/clock.h"
 #include "core/secure.h"
 #include "core/log.h"
@@ -147,9 +148,17 @@ static int authenticate(struct req *r)
 	if (token == NULL)
 		return RC_OK;
 	struct session s;
-	int rc = session_find(r->db, token, cfg->session_idle_s, cfg->session_absolute_s, &s);
-	if (rc == RC_OK)
-		rc = principal_load(r->db, &r->arena, s.user_id, &r->who);
+	unsigned char key[SEC_HASH_BYTES];
+	int rc = RC_OK;
+	sec_hash(key, token, strlen(token), NULL);
+	if (!session_cache_get(key, &r->arena, clock_now(), cfg->session_idle_s,
+			       cfg->session_absolute_s, &s, &r->who)) {
+		rc = session_find(r->db, token, cfg->session_idle_s, cfg->session_absolute_s, &s);
+		if (rc == RC_OK)
+			rc = principal_load(r->db, &r->arena, s.user_id, &r->who);
+		if (rc == RC_OK)
+			session_cache_put(key, &s, r->who);
+	}
 	if (rc != RC_OK) {
 		r->who = NULL;
 		if (rc != RC_UNAUTHENTICATED)
