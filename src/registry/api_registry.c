@@ -977,7 +977,8 @@ static int resident_filter_from(struct req *r, struct resident_filter *f, unsign
 		f->blind = blind;
 	}
 	if (q_str(r, "q") != NULL && f->blind == NULL) {
-		char *m = search_match(q_str(r, "q"), f->roots);
+		bool active = f->status != NULL && strcmp(f->status, "active") == 0;
+		char *m = search_match(q_str(r, "q"), registry_effective_roots(r->db, f->roots), active);
 		if (m == NULL)
 			return req_fail(r, RC_VALIDATION_FAILED, "q", "type part of a name: letters, digits or Chinese characters");
 		f->match = arena_strdup(&r->arena, m);
@@ -1101,7 +1102,7 @@ int api_search(struct req *r)
 	int rc = list_roots(r, PERM_REGISTRY_READ, &roots);
 	if (rc != RC_OK)
 		return rc;
-	char *m = search_match(q_str(r, "q"), roots);
+	char *m = search_match(q_str(r, "q"), registry_effective_roots(r->db, roots), false);
 	if (m == NULL)
 		return req_fail(r, RC_VALIDATION_FAILED, "q", "type part of a name or an address");
 	struct page p = req_page(r);

@@ -138,7 +138,8 @@ static int export_filter(struct req *r, struct resident_filter *f)
 	f->age_max = (int)q_int(r, "age_max", -1);
 	f->limit = -1;
 	if (q_str(r, "q") != NULL) {
-		char *m = search_match(q_str(r, "q"), f->roots);
+		bool active = f->status != NULL && strcmp(f->status, "active") == 0;
+		char *m = search_match(q_str(r, "q"), registry_effective_roots(r->db, f->roots), active);
 		if (m == NULL)
 			return req_fail(r, RC_VALIDATION_FAILED, "q", "type part of a name");
 		f->match = arena_strdup(&r->arena, m);

@@ -186,7 +186,7 @@ int resident_insert(struct db *db, const struct resident_in *in, const struct lo
 		return rc;
 	}
 	*id = db_last_id(db);
-	rc = search_put(db, SEARCH_RESIDENT, *id, in->name, loc->code);
+	rc = search_put(db, SEARCH_RESIDENT, *id, in->name, loc->code, true);
 	if (rc != RC_OK)
 		return rc;
 	json_t *changes = json_pack(
@@ -205,6 +205,7 @@ struct current {
 		ethnicity[48], residence_type[16], employment[24], relation[24], moved_in_on[16],
 		code[16];
 	int64_t household_id, address_id;
+	bool status_active;
 	unsigned char id_enc[128];
 	int id_enc_len;
 };
@@ -214,7 +215,8 @@ static int load_current(struct db *db, int64_t id, struct current *c)
 	sqlite3_stmt *st = db_stmt(db,
 		"SELECT name, gender, birth_date, id_type, id_mask, ifnull(phone_mask, ''), ethnicity,"
 		" residence_type, employment, relation, ifnull(moved_in_on, ''), code,"
-		" ifnull(household_id, 0), ifnull(address_id, 0), id_enc FROM residents WHERE id = ?");
+		" ifnull(household_id, 0), ifnull(address_id, 0), id_enc, status = 'active'"
+		" FROM residents WHERE id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -233,6 +235,7 @@ static int load_current(struct db *db, int64_t id, struct current *c)
 	for (int i = 0; i < 12; i++)
 		snprintf(dst[i], sizes[i], "%s", db_col_text(st, i));
 	c->household_id = sqlite3_column_int64(st, 12);
+	c->status_active = sqlite3_column_int(st, 15) != 0;
 	c->address_id = sqlite3_column_int64(st, 13);
 	c->id_enc_len = sqlite3_column_bytes(st, 14);
 	if (c->id_enc_len > (int)sizeof(c->id_enc))
@@ -371,7 +374,7 @@ int resident_update(struct db *db, int64_t id, const struct resident_in *in,
 	}
 	if (in->name || loc != NULL) {
 		rc = search_put(db, SEARCH_RESIDENT, id, in->name ? in->name : c.name,
-				loc ? loc->code : c.code);
+				loc ? loc->code : c.code, c.status_active);
 		if (rc != RC_OK) {
 			json_decref(changes);
 			return rc;
@@ -601,8 +604,8 @@ int resident_move(struct db *db, int64_t id, bool in, const struct location *loc
 	sqlite3_bind_int64(st, 5, clock_now());
 	sqlite3_bind_int64(st, 6, id);
 	rc = step_done(db, st);
-	if (rc == RC_OK && in)
-		rc = search_put(db, SEARCH_RESIDENT, id, c.name, loc->code);
+	if (rc == RC_OK)
+		rc = search_put(db, SEARCH_RESIDENT, id, c.name, in ? loc->code : c.code, in);
 	if (rc != RC_OK)
 		return rc;
 	return registry_version(db, "resident", id, who,
@@ -672,7 +675,16 @@ static void bind_filter(sqlite3_stmt *st, const struct resident_filter *f)
 static int statements(struct db *db, const struct resident_filter *f, sqlite3_stmt **count,
 		      sqlite3_stmt **list)
 {
-	if (f->match) {
+	bool only_text = f->residence_type == NULL && f->age_min < 0 && f->age_max < 0 &&
+			 f->household_id == 0 && f->tag == NULL &&
+			 (f->status == NULL || strcmp(f->status, "active") == 0);
+	if (f->match && only_text) {
+		/* The index alone answers: scope and status are tokens of it. */
+		*count = db_stmt(db, "SELECT count(*) FROM search WHERE search MATCH ?2 AND rowid % 8 = 1");
+		*list = db_stmt(db, "SELECT" RESIDENT_COLUMNS " FROM search s JOIN residents r"
+				    " ON r.id = s.rowid / 8 WHERE search MATCH ?2 AND s.rowid % 8 = 1"
+				    RESIDENT_FILTER " ORDER BY s.rowid LIMIT ?9 OFFSET ?10");
+	} else if (f->match) {
 		*count = db_stmt(db, "SELECT count(*) FROM search s JOIN residents r ON r.id = s.rowid / 8"
 				     " WHERE search MATCH ?2 AND s.rowid % 8 = 1" RESIDENT_FILTER);
 		*list = db_stmt(db, "SELECT" RESIDENT_COLUMNS " FROM search s JOIN residents r"

@@ -79,7 +79,7 @@ static int reindex_address(struct db *db, int64_t id)
 	if (rc == RC_OK)
 		rc = address_code(db, id, code);
 	if (rc == RC_OK)
-		rc = search_put(db, SEARCH_ADDRESS, id, text, code);
+		rc = search_put(db, SEARCH_ADDRESS, id, text, code, false);
 	return rc;
 }
 
@@ -733,7 +733,7 @@ int unit_insert(struct db *db, const struct unit_in *in, const char *code, const
 	if (rc != RC_OK)
 		return rc;
 	*id = db_last_id(db);
-	rc = search_put(db, SEARCH_UNIT, *id, in->name, code);
+	rc = search_put(db, SEARCH_UNIT, *id, in->name, code, false);
 	char mask[32] = "";
 	if (in->phone && *in->phone)
 		mask_phone(in->phone, mask, sizeof(mask));
@@ -809,7 +809,7 @@ int unit_update(struct db *db, int64_t id, const struct unit_in *in, const char 
 		sqlite3_bind_int64(st, 1, id);
 		snprintf(name, sizeof(name), "%s", sqlite3_step(st) == SQLITE_ROW ? db_col_text(st, 0) : "");
 		sqlite3_reset(st);
-		rc = search_put(db, SEARCH_UNIT, id, name, code);
+		rc = search_put(db, SEARCH_UNIT, id, name, code, false);
 	}
 	if (rc == RC_OK)
 		return registry_version(db, "unit", id, who, changes);

@@ -106,7 +106,7 @@ static void scope_tokens(const char *code, struct sbuf *b)
 }
 
 int search_put(struct db *db, enum search_kind kind, int64_t id, const char *text,
-	       const char *code)
+	       const char *code, bool active)
 {
 	int rc = search_del(db, kind, id);
 	if (rc != RC_OK)
@@ -116,6 +116,8 @@ int search_put(struct db *db, enum search_kind kind, int64_t id, const char *tex
 	for (const char *p = text; *p; p++)
 		sbuf_append(&b, *p == '#' ? " " : p, 1);
 	scope_tokens(code, &b);
+	if (active)
+		sbuf_puts(&b, " " SEARCH_ACTIVE);
 	sqlite3_stmt *st = db_stmt(db, "INSERT INTO search (rowid, body) VALUES (?, ?)");
 	if (st == NULL) {
 		sbuf_free(&b);
@@ -142,7 +144,34 @@ int search_del(struct db *db, enum search_kind kind, int64_t id)
 
 /* Split q like the tokenizer does: runs of Han characters become phrases
  * of single characters (a substring), runs of letters and digits words. */
-char *search_match(const char *q, const char *roots)
+const char *registry_effective_roots(struct db *db, const char *roots)
+{
+	static const char everything[] = "[\"\"]";
+	sqlite3_stmt *st = db_stmt(db, "SELECT min(code), max(code) FROM org WHERE level = 'grid'");
+	if (st == NULL || roots == NULL)
+		return roots;
+	bool all = false;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		char lo[16], hi[16];
+		snprintf(lo, sizeof(lo), "%s", db_col_text(st, 0));
+		snprintf(hi, sizeof(hi), "%s", db_col_text(st, 1));
+		json_error_t err;
+		json_t *arr = json_loads(roots, 0, &err);
+		size_t i;
+		json_t *v;
+		json_array_foreach(arr, i, v)
+		{
+			const char *c = json_string_value(v);
+			if (c && strncmp(lo, c, strlen(c)) == 0 && strncmp(hi, c, strlen(c)) == 0)
+				all = true;
+		}
+		json_decref(arr);
+	}
+	sqlite3_reset(st);
+	return all ? everything : roots;
+}
+
+char *search_match(const char *q, const char *roots, bool active_only)
 {
 	struct sbuf b = {0};
 	const unsigned char *s = (const unsigned char *)q;
@@ -218,6 +247,8 @@ char *search_match(const char *q, const char *roots)
 		sbuf_puts(&b, ")");
 	}
 	json_decref(arr);
+	if (active_only)
+		sbuf_puts(&b, " AND \"" SEARCH_ACTIVE "\"");
 	return sbuf_steal(&b);
 }
 

@@ -41,14 +41,21 @@ json_t *registry_versions_json(struct db *db, const char *entity, int64_t id);
 enum search_kind { SEARCH_RESIDENT = 1, SEARCH_ADDRESS = 2, SEARCH_UNIT = 3 };
 
 /* Index text for a record of kind lying in code (replaces any previous
- * document of the record). */
+ * document of the record).  A resident who lives here now also carries the
+ * token SEARCH_ACTIVE, so that the common search is answered by the index
+ * alone. */
 int search_put(struct db *db, enum search_kind kind, int64_t id, const char *text,
-	       const char *code);
+	       const char *code, bool active);
+#define SEARCH_ACTIVE "#1"
 int search_del(struct db *db, enum search_kind kind, int64_t id);
 /* The FTS5 query for the user's text q inside the scope roots (a JSON
  * array of codes as from principal_roots), or NULL when q has no
- * searchable character.  The result is malloc'd. */
-char *search_match(const char *q, const char *roots);
+ * searchable character.  With active_only, only residents who live here
+ * now match.  The result is malloc'd. */
+char *search_match(const char *q, const char *roots, bool active_only);
+/* roots, or [""] when they contain every grid of the deployment: a scope
+ * clause that selects everything only slows a query down. */
+const char *registry_effective_roots(struct db *db, const char *roots);
 /* Mixed search over residents, addresses and units.  Items carry kind,
  * id, label and code. */
 int search_json(struct db *db, const char *match, int64_t limit, int64_t offset,
