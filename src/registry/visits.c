@@ -3,6 +3,7 @@
  */
 #include "registry/visits.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -194,7 +195,89 @@ static json_t *bucket(json_t *children, const char *prefix)
 	return b;
 }
 
+/* Statistics of a town, county or larger take a scan of every resident
+ * below it (about a second for a million); they are kept for a minute. */
+#define STATS_CACHE 64
+#define STATS_FRESH_S 60
+
+static struct {
+	char code[16];
+	uint32_t tags; /* the tags the caller may see, as bits */
+	int64_t at;
+	json_t *stats;
+} stats_cache[STATS_CACHE];
+static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint32_t visible_tags(const struct principal *p, const char *code)
+{
+	uint32_t bits = 0;
+	int i = 0;
+	for (const struct tag_def *t = tag_catalogue(); t->name && i < 32; t++, i++)
+		if (tag_visible(p, t, code))
+			bits |= 1u << i;
+	return bits;
+}
+
+static json_t *stats_cached(const char *code, uint32_t tags)
+{
+	json_t *hit = NULL;
+	int64_t now = clock_now();
+	pthread_mutex_lock(&stats_lock);
+	for (int i = 0; i < STATS_CACHE && hit == NULL; i++)
+		if (stats_cache[i].stats && stats_cache[i].tags == tags &&
+		    strcmp(stats_cache[i].code, code) == 0 && now - stats_cache[i].at < STATS_FRESH_S)
+			hit = json_deep_copy(stats_cache[i].stats);
+	pthread_mutex_unlock(&stats_lock);
+	return hit;
+}
+
+static void stats_keep(const char *code, uint32_t tags, const json_t *stats)
+{
+	int64_t now = clock_now();
+	pthread_mutex_lock(&stats_lock);
+	int victim = 0;
+	for (int i = 0; i < STATS_CACHE; i++) {
+		if (stats_cache[i].stats == NULL || (stats_cache[i].tags == tags &&
+						      strcmp(stats_cache[i].code, code) == 0)) {
+			victim = i;
+			break;
+		}
+		if (stats_cache[i].at < stats_cache[victim].at)
+			victim = i;
+	}
+	json_decref(stats_cache[victim].stats);
+	snprintf(stats_cache[victim].code, sizeof(stats_cache[victim].code), "%s", code);
+	stats_cache[victim].tags = tags;
+	stats_cache[victim].at = now;
+	stats_cache[victim].stats = json_deep_copy(stats);
+	pthread_mutex_unlock(&stats_lock);
+}
+
+static int compute_stats(struct db *db, const char *code, const struct principal *p,
+			 json_t **out_new);
+
 int registry_stats(struct db *db, const char *code, const struct principal *p, json_t **out_new)
+{
+	int level = level_from_code(code);
+	if (level < 0)
+		return RC_NOT_FOUND;
+	bool cacheable = level <= LEVEL_TOWN;
+	uint32_t tags = visible_tags(p, code);
+	char at[32];
+	if (cacheable && (*out_new = stats_cached(code, tags)) != NULL)
+		return RC_OK;
+	int rc = compute_stats(db, code, p, out_new);
+	if (rc != RC_OK)
+		return rc;
+	clock_iso(clock_now(), at, sizeof(at));
+	json_object_set_new(*out_new, "computed_at", json_string(at));
+	if (cacheable)
+		stats_keep(code, tags, *out_new);
+	return RC_OK;
+}
+
+static int compute_stats(struct db *db, const char *code, const struct principal *p,
+			 json_t **out_new)
 {
 	static const int next_len[] = {4, 6, 9, 12, 15, 15};
 	int level = level_from_code(code);
