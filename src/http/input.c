@@ -9,7 +9,8 @@
 #include "core/clock.h"
 #include "core/str.h"
 
-const char *input_check(const struct field *f, json_t *v)
+/* The checks of the field's type: a phrase to follow the field's name. */
+static const char *type_check(const struct field *f, json_t *v)
 {
 	if (json_is_null(v)) {
 		if (f->flags & FIELD_NULLABLE)
@@ -80,9 +81,28 @@ const char *input_check(const struct field *f, json_t *v)
 		break;
 	}
 	}
-	if (f->check != NULL)
-		return f->check(v);
 	return NULL;
+}
+
+const char *input_check(const struct field *f, json_t *v)
+{
+	const char *why = type_check(f, v);
+	if (why == NULL && f->check != NULL && !json_is_null(v))
+		why = f->check(v);
+	return why;
+}
+
+/* Record the refusal of key: the type's phrases follow the field's name,
+ * a field check's own sentence stands alone. */
+static int refuse(struct req *r, const struct field *f, const char *key, json_t *v)
+{
+	const char *why = type_check(f, v);
+	if (why != NULL)
+		return req_fail(r, RC_VALIDATION_FAILED, key, "%s %s", key, why);
+	why = f->check != NULL && !json_is_null(v) ? f->check(v) : NULL;
+	if (why != NULL)
+		return req_fail(r, RC_VALIDATION_FAILED, key, "%s", why);
+	return RC_OK;
 }
 
 static const struct field *find_field(const struct field *spec, const char *name)
@@ -102,9 +122,9 @@ static int check_object(struct req *r, const struct field *spec, json_t *obj)
 		const struct field *f = find_field(spec, key);
 		if (f == NULL)
 			return req_fail(r, RC_VALIDATION_FAILED, key, "unknown field '%s'", key);
-		const char *why = input_check(f, v);
-		if (why != NULL)
-			return req_fail(r, RC_VALIDATION_FAILED, key, "%s %s", key, why);
+		int rc = refuse(r, f, key, v);
+		if (rc != RC_OK)
+			return rc;
 	}
 	for (const struct field *f = spec; f && f->name; f++)
 		if ((f->flags & FIELD_REQUIRED) && json_object_get(obj, f->name) == NULL)
@@ -174,10 +194,9 @@ int input_query(struct req *r, json_t *raw)
 				break;
 			}
 		}
-		const char *why = input_check(f, val);
-		if (why != NULL) {
+		rc = refuse(r, f, key, val);
+		if (rc != RC_OK) {
 			json_decref(val);
-			rc = req_fail(r, RC_VALIDATION_FAILED, key, "%s %s", key, why);
 			break;
 		}
 		json_object_set_new(typed, key, val);

@@ -292,13 +292,19 @@ static void serve_asset(struct req *r)
 static void audit_failure(struct req *r)
 {
 	const struct rc_info *info = rc_info(r->rc);
+	/* The object a refused action would have touched: the action's noun
+	 * (resident.unmask -> resident). */
+	char object_type[32] = "";
+	if (r->route->action != NULL)
+		snprintf(object_type, sizeof(object_type), "%.*s",
+			 (int)strcspn(r->route->action, "."), r->route->action);
 	struct audit_entry e = {
 		.actor_id = r->who ? r->who->user_id : 0,
 		.actor_name = r->who ? r->who->username : "",
 		.role = r->acting_role ? r->acting_role
 				       : principal_role_for(r->who, r->route->perm),
 		.action = r->route->action ? r->route->action : "request",
-		.object_type = "",
+		.object_type = object_type,
 		.object_id = r->nparams > 0 ? r->params[0] : "",
 		.result = r->rc == RC_OK ? "ok" : info->code,
 		.client_ip = r->client_ip,

@@ -81,11 +81,14 @@ int api_orgs_get(struct req *r)
 	json_object_set_new(o, "ancestors", org_ancestors_json(r->db, n.code, roots));
 	if (strcmp(n.level, "grid") == 0)
 		json_object_set_new(o, "grid_workers", org_grid_workers_json(r->db, n.id));
+	/* What the caller may do here, for the interface to offer. */
+	static const enum perm here[] = {PERM_ORG_WRITE,       PERM_GRID_ASSIGN,     PERM_REGISTRY_READ,
+					 PERM_REGISTRY_WRITE,  PERM_REGISTRY_UNMASK, PERM_REGISTRY_IMPORT,
+					 PERM_REGISTRY_EXPORT, PERM_VISIT_WRITE};
 	json_t *can = json_array();
-	if (principal_scope(r->who, PERM_ORG_WRITE, n.code, NULL) == RC_OK)
-		json_array_append_new(can, json_string("org.write"));
-	if (principal_scope(r->who, PERM_GRID_ASSIGN, n.code, NULL) == RC_OK)
-		json_array_append_new(can, json_string("grid.assign"));
+	for (size_t i = 0; i < sizeof(here) / sizeof(here[0]); i++)
+		if (principal_scope(r->who, here[i], n.code, NULL) == RC_OK)
+			json_array_append_new(can, json_string(perm_name(here[i])));
 	json_object_set_new(o, "my_permissions", can);
 	return req_reply(r, 200, o);
 }

@@ -706,10 +706,8 @@ int api_residents_create(struct req *r)
 				      json_string_value(json_object_get(t, "since")), &who);
 	}
 	/* The first member of a household without a head becomes its head. */
-	if (rc == RC_OK && loc.household_id && (!in.relation || strcmp(in.relation, "self") == 0)) {
-		struct refusal ignored;
-		rc = household_update(r->db, loc.household_id, NULL, id, &who, &ignored);
-	}
+	if (rc == RC_OK && loc.household_id && (!in.relation || strcmp(in.relation, "self") == 0))
+		rc = household_claim_head(r->db, loc.household_id, id, &who);
 	if (rc == RC_OK)
 		rc = req_audit(r, NULL, "resident", id_str(r, id), 0, NULL);
 	rc = req_tx_end(r, rc);
@@ -924,9 +922,30 @@ int api_residents_history(struct req *r)
 	int rc = object_scope(r, 0, resident_code_fn, PERM_REGISTRY_READ, code);
 	if (rc != RC_OK)
 		return rc;
+	/* A change of a tag the caller may not see stays out, and so does a
+	 * version that held nothing else. */
+	json_t *all = registry_versions_json(r->db, "resident", r->ids[0]), *shown = json_array();
+	size_t i;
+	json_t *v;
+	json_array_foreach(all, i, v)
+	{
+		json_t *changes = json_object_get(v, "changes");
+		const char *key;
+		json_t *val, *tmp;
+		json_object_foreach_safe(changes, tmp, key, val)
+		{
+			if (strncmp(key, "tag.", 4) != 0)
+				continue;
+			const struct tag_def *def = tag_find(key + 4);
+			if (def == NULL || !tag_visible(r->who, def, code))
+				json_object_del(changes, key);
+		}
+		if (json_object_size(changes) > 0)
+			json_array_append(shown, v);
+	}
+	json_decref(all);
 	req_audit_read(r, "resident.history", "resident", r->params[0], 0, NULL);
-	return req_reply(r, 200, json_pack("{s:o, s:o}", "versions",
-					   registry_versions_json(r->db, "resident", r->ids[0]), "moves",
+	return req_reply(r, 200, json_pack("{s:o, s:o}", "versions", shown, "moves",
 					   resident_moves_json(r->db, r->ids[0])));
 }
 

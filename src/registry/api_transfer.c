@@ -261,6 +261,7 @@ int api_residents_export(struct req *r)
 		free(data);
 		return rc;
 	}
+	req_add_header(r, "Cache-Control", "no-store");
 	req_add_header(r, "Content-Disposition",
 		       x.xlsx ? "attachment; filename=\"residents.xlsx\""
 			      : "attachment; filename=\"residents.csv\"");

@@ -331,8 +331,7 @@ static int row_resident(struct run *run, int64_t address_id)
 	}
 	run->rep->created++;
 	if (in.relation == NULL || strcmp(in.relation, "self") == 0) {
-		struct refusal ignored;
-		rc = household_update(run->db, household, NULL, id, run->o->who, &ignored);
+		rc = household_claim_head(run->db, household, id, run->o->who);
 		if (rc != RC_OK)
 			return rc;
 	}

@@ -95,7 +95,7 @@ static int check_fields(const struct resident_in *in, bool create, struct refusa
 
 /* The identity number fits its type and, for citizens, the birth date. */
 static int check_identity(const char *type, const char *number, const char *birth,
-			  struct refusal *no)
+			  const char *gender, struct refusal *no)
 {
 	if (strcmp(type, "citizen") == 0) {
 		char from_id[11];
@@ -105,6 +105,11 @@ static int check_identity(const char *type, const char *number, const char *birt
 		if (strcmp(from_id, birth) != 0)
 			return refuse(no, "birth_date",
 				      "the birth date differs from the one in the identity number");
+		/* GB 11643: the 17th digit is odd for men, even for women. */
+		bool male = (number[16] - '0') % 2 == 1;
+		if (strcmp(gender, male ? "male" : "female") != 0)
+			return refuse(no, "gender",
+				      "the gender differs from the one in the identity number");
 		return RC_OK;
 	}
 	if (!other_id_ok(number))
@@ -138,7 +143,7 @@ int resident_insert(struct db *db, const struct resident_in *in, const struct lo
 	char number[40], idmask[48], phmask[24] = "";
 	snprintf(number, sizeof(number), "%s", in->id_number);
 	normalize_citizen_id(number);
-	rc = check_identity(in->id_type, number, in->birth_date, no);
+	rc = check_identity(in->id_type, number, in->birth_date, in->gender, no);
 	if (rc != RC_OK)
 		return rc;
 	mask_id(in->id_type, number, idmask, sizeof(idmask));
@@ -173,7 +178,7 @@ int resident_insert(struct db *db, const struct resident_in *in, const struct lo
 	}
 	db_bind_text(st, 15, in->ethnicity ? in->ethnicity : "");
 	db_bind_text(st, 16, in->residence_type);
-	db_bind_text(st, 17, in->employment ? in->employment : "other");
+	db_bind_text(st, 17, in->employment ? in->employment : "");
 	db_bind_text(st, 18, in->moved_in_on);
 	sqlite3_bind_int64(st, 19, now);
 	int src = sqlite3_step(st);
@@ -199,6 +204,9 @@ int resident_insert(struct db *db, const struct resident_in *in, const struct lo
 		json_object_set_new(changes, "phone", json_pack("[n,s]", phmask));
 	return registry_version(db, "resident", *id, who, changes);
 }
+
+static int release_head(struct db *db, int64_t household_id, int64_t resident_id,
+			const struct actor *who);
 
 struct current {
 	char name[200], gender[16], birth_date[16], id_type[32], id_mask[48], phone_mask[24],
@@ -263,7 +271,7 @@ int resident_update(struct db *db, int64_t id, const struct resident_in *in,
 	if (rc != RC_OK)
 		return rc;
 	char number[40] = "", idmask[48] = "", phmask[24] = "";
-	bool identity = in->id_number || in->id_type || in->birth_date;
+	bool identity = in->id_number || in->id_type || in->birth_date || in->gender;
 	if (identity) {
 		/* Check the identity as it will be, with the stored number when
 		 * only the type or the birth date changes. */
@@ -275,7 +283,8 @@ int resident_update(struct db *db, int64_t id, const struct resident_in *in,
 		}
 		normalize_citizen_id(number);
 		const char *type = in->id_type ? in->id_type : c.id_type;
-		rc = check_identity(type, number, in->birth_date ? in->birth_date : c.birth_date, no);
+		rc = check_identity(type, number, in->birth_date ? in->birth_date : c.birth_date,
+				    in->gender ? in->gender : c.gender, no);
 		if (rc != RC_OK)
 			return rc;
 		mask_id(type, number, idmask, sizeof(idmask));
@@ -370,6 +379,11 @@ int resident_update(struct db *db, int64_t id, const struct resident_in *in,
 		rc = db_rc(db, src);
 		if (rc == RC_CONFLICT)
 			refuse(no, "id_number", "this identity number is registered already");
+		return rc;
+	}
+	if (loc != NULL && c.household_id != 0 && loc->household_id != c.household_id &&
+	    (rc = release_head(db, c.household_id, id, who)) != RC_OK) {
+		json_decref(changes);
 		return rc;
 	}
 	if (in->name || loc != NULL) {
@@ -511,7 +525,9 @@ int resident_tag_set(struct db *db, int64_t id, const char *tag, const json_t *a
 		old = json_loads(db_col_text(st, 0), 0, &err);
 	}
 	sqlite3_reset(st);
-	char *text = json_dumps(attrs ? attrs : json_object(), JSON_COMPACT | JSON_SORT_KEYS);
+	json_t *none = attrs ? NULL : json_object();
+	char *text = json_dumps(attrs ? attrs : none, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(none);
 	st = db_stmt(db, "INSERT INTO resident_tags (resident_id, tag, attrs, since) VALUES (?,?,?,?)"
 			 " ON CONFLICT (resident_id, tag) DO UPDATE SET attrs = excluded.attrs,"
 			 " since = coalesce(excluded.since, since)");
@@ -835,6 +851,41 @@ int household_update(struct db *db, int64_t id, const char *number, int64_t head
 		return registry_version(db, "household", id, who, changes);
 	json_decref(changes);
 	return rc;
+}
+
+int household_claim_head(struct db *db, int64_t household_id, int64_t resident_id,
+			 const struct actor *who)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE households SET head_id = ?, updated_at = ?"
+				       " WHERE id = ? AND head_id IS NULL");
+	if (st == NULL)
+		return RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, resident_id);
+	sqlite3_bind_int64(st, 2, clock_now());
+	sqlite3_bind_int64(st, 3, household_id);
+	int rc = step_done(db, st);
+	if (rc != RC_OK || db_changes(db) == 0)
+		return rc;
+	return registry_version(db, "household", household_id, who,
+				json_pack("{s:[n,I]}", "head", (json_int_t)resident_id));
+}
+
+/* A head who leaves the household is its head no more. */
+static int release_head(struct db *db, int64_t household_id, int64_t resident_id,
+			const struct actor *who)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE households SET head_id = NULL, updated_at = ?"
+				       " WHERE id = ? AND head_id = ?");
+	if (st == NULL)
+		return RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, clock_now());
+	sqlite3_bind_int64(st, 2, household_id);
+	sqlite3_bind_int64(st, 3, resident_id);
+	int rc = step_done(db, st);
+	if (rc != RC_OK || db_changes(db) == 0)
+		return rc;
+	return registry_version(db, "household", household_id, who,
+				json_pack("{s:[I,n]}", "head", (json_int_t)resident_id));
 }
 
 int household_code(struct db *db, int64_t id, char code[16])

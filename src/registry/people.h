@@ -72,6 +72,9 @@ int household_insert(struct db *db, const struct location *loc, const char *numb
 int household_update(struct db *db, int64_t id, const char *number, int64_t head_id,
 		     const struct actor *who, struct refusal *no);
 int household_code(struct db *db, int64_t id, char code[16]);
+/* Make resident_id the head when the household has none yet. */
+int household_claim_head(struct db *db, int64_t household_id, int64_t resident_id,
+			 const struct actor *who);
 /* With address, members (as p sees them) and the house. */
 int household_json(struct db *db, int64_t id, const struct principal *p, json_t **out_new);
 int households_list(struct db *db, const char *roots, int64_t address_id, int64_t limit,

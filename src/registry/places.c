@@ -307,7 +307,8 @@ int buildings_list(struct db *db, const char *roots, int64_t grid_id, int64_t li
 		"  WHERE a.building_id = b.id),"
 		" (SELECT count(*) FROM residents x JOIN addresses a ON a.id = x.address_id"
 		"  WHERE a.building_id = b.id AND x.status = 'active')" BUILDINGS_FROM
-		" ORDER BY b.code, b.street, b.number, b.name LIMIT ?3 OFFSET ?4");
+		" ORDER BY b.code, b.street, CAST(b.number AS INTEGER), b.number, b.name"
+		" LIMIT ?3 OFFSET ?4");
 #undef BUILDINGS_FROM
 	if (st == NULL)
 		return RC_INTERNAL;

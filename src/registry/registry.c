@@ -274,7 +274,13 @@ int search_json(struct db *db, const char *match, int64_t limit, int64_t offset,
 		" CASE s.rowid % 8"
 		"  WHEN 1 THEN (SELECT r.code FROM residents r WHERE r.id = s.rowid / 8)"
 		"  WHEN 2 THEN (SELECT a.code FROM addresses a WHERE a.id = s.rowid / 8)"
-		"  ELSE (SELECT u.code FROM units u WHERE u.id = s.rowid / 8) END"
+		"  ELSE (SELECT u.code FROM units u WHERE u.id = s.rowid / 8) END AS code,"
+		" CASE s.rowid % 8"
+		"  WHEN 1 THEN (SELECT " ADDRESS_TEXT_SQL " FROM residents r JOIN addresses a"
+		"   ON a.id = r.address_id JOIN buildings b ON b.id = a.building_id WHERE r.id = s.rowid / 8)"
+		"  WHEN 3 THEN (SELECT " ADDRESS_TEXT_SQL " FROM units u JOIN addresses a"
+		"   ON a.id = u.address_id JOIN buildings b ON b.id = a.building_id WHERE u.id = s.rowid / 8)"
+		"  ELSE '' END"
 		" FROM search s WHERE search MATCH ? ORDER BY s.rowid LIMIT ? OFFSET ?");
 	if (st == NULL)
 		return RC_INTERNAL;
@@ -285,15 +291,30 @@ int search_json(struct db *db, const char *match, int64_t limit, int64_t offset,
 	json_t *items = json_array();
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		int kind = sqlite3_column_int(st, 0);
-		json_array_append_new(items, json_pack("{s:s, s:I, s:s, s:s}", "kind",
+		json_array_append_new(items, json_pack("{s:s, s:I, s:s, s:s, s:s}", "kind",
 						       kinds[kind >= 1 && kind <= 3 ? kind : 0], "id",
 						       (json_int_t)sqlite3_column_int64(st, 1), "label",
-						       db_col_text(st, 2), "code", db_col_text(st, 3)));
+						       db_col_text(st, 2), "code", db_col_text(st, 3),
+						       "address", db_col_text(st, 4)));
 	}
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE) {
 		json_decref(items);
 		return db_rc(db, src);
+	}
+	/* The grid of each hit, so that like-named places can be told apart. */
+	st = db_stmt(db, "SELECT name FROM org WHERE code = ?");
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		if (st == NULL)
+			break;
+		db_bind_text(st, 1, json_string_value(json_object_get(it, "code")));
+		json_object_set_new(it, "grid_name", json_string(sqlite3_step(st) == SQLITE_ROW
+									 ? db_col_text(st, 0)
+									 : ""));
+		sqlite3_reset(st);
 	}
 	*items_new = items;
 	return RC_OK;

@@ -40,13 +40,19 @@ int visit_update(struct db *db, int64_t id, const bool *done, const char *follow
 		 const struct actor *who)
 {
 	sqlite3_stmt *st = db_stmt(db, "UPDATE visits SET follow_up_done = coalesce(?1, follow_up_done),"
-				       " follow_up = coalesce(?2, follow_up) WHERE id = ?3");
+				       " follow_up = coalesce(?2, follow_up),"
+				       " done_by = CASE WHEN ?1 IS NULL THEN done_by WHEN ?1 THEN ?4 ELSE NULL END,"
+				       " done_at = CASE WHEN ?1 IS NULL THEN done_at WHEN ?1 THEN ?5 ELSE NULL END"
+				       " WHERE id = ?3");
 	if (st == NULL)
 		return RC_INTERNAL;
 	if (done)
 		sqlite3_bind_int(st, 1, *done ? 1 : 0);
 	db_bind_text(st, 2, follow_up);
 	sqlite3_bind_int64(st, 3, id);
+	if (who->id)
+		sqlite3_bind_int64(st, 4, who->id);
+	sqlite3_bind_int64(st, 5, clock_now());
 	int src = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE)
@@ -78,17 +84,27 @@ int visit_code(struct db *db, int64_t id, char code[16])
 
 #define VISIT_COLUMNS                                                                  \
 	"v.id, v.household_id, v.code, v.visited_on, v.visitor_id, u.display_name, v.notes," \
-	" v.follow_up, v.follow_up_done"
+	" v.follow_up, v.follow_up_done, (SELECT d.display_name FROM users d"                \
+	" WHERE d.id = v.done_by), v.done_at"
 
 static json_t *visit_row(sqlite3_stmt *st)
 {
-	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:b}", "id",
+	json_t *done_by = sqlite3_column_type(st, 9) == SQLITE_NULL ? json_null()
+								  : json_string(db_col_text(st, 9));
+	json_t *done_at = json_null();
+	if (sqlite3_column_type(st, 10) != SQLITE_NULL) {
+		char at[32];
+		clock_iso(sqlite3_column_int64(st, 10), at, sizeof(at));
+		done_at = json_string(at);
+	}
+	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:b, s:o, s:o}", "id",
 			 (json_int_t)sqlite3_column_int64(st, 0), "household_id",
 			 (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2),
 			 "visited_on", db_col_text(st, 3), "visitor_id",
 			 (json_int_t)sqlite3_column_int64(st, 4), "visitor_name", db_col_text(st, 5),
 			 "notes", db_col_text(st, 6), "follow_up", db_col_text(st, 7),
-			 "follow_up_done", sqlite3_column_int(st, 8) != 0);
+			 "follow_up_done", sqlite3_column_int(st, 8) != 0, "done_by", done_by,
+			 "done_at", done_at);
 }
 
 int visit_json(struct db *db, int64_t id, json_t **out_new)
@@ -153,7 +169,7 @@ int visits_list(struct db *db, const char *roots, bool pending, int64_t limit, i
 	json_t *items = json_array();
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *v = visit_row(st);
-		json_object_set_new(v, "address", json_string(db_col_text(st, 9)));
+		json_object_set_new(v, "address", json_string(db_col_text(st, 11)));
 		json_array_append_new(items, v);
 	}
 	sqlite3_reset(st);

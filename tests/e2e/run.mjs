@@ -7,7 +7,12 @@
 // village, creating a grid with a boundary and a supervision phone, granting
 // a grid-worker role with the node picker and posting the worker, the public
 // grid card, switching language, signing out, the same on a 360x740 phone,
-// the audit log and its chain check, and the lockout message. Fails on any
+// the audit log and its chain check, and the lockout message; then the
+// people-and-places registry: residents imported with the CLI, a grid worker
+// on a phone opening a building, a household, logging a visit and closing
+// its follow-up, quick-editing a phone (a wrong one is refused at its
+// field), showing full numbers with a reason (audited), and the statistics
+// of a town drilled down to the grid on a desktop. Fails on any
 // CSP violation, uncaught page error or console error other than an HTTP
 // status. The server and the temporary directory are removed at the end,
 // also on failure.
@@ -66,6 +71,26 @@ async function group(steps) {
 function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
+
+/* A GB 11643 citizen number: region, birth date, a three-digit sequence (odd: male) and its check character. */
+function citizenNumber(region, birth, seq) {
+  const body = `${region}${birth.replace(/-/g, '')}${seq}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((acc, c, i) => acc + Number(c) * weights[i], 0);
+  return body + '10X98765432'[sum % 11];
+}
+
+// Residents of the grid the town officer creates (枫源村第1网格, 330681109290001).
+const GRID_CODE = '330681109290001';
+const HEAD_ID = '330681196504121231';
+const RESIDENTS = [
+  // street, number, household, relation, name, gender, birth date, id number, phone, residence type, tags
+  ['枫源1组', '8号', 'H1', 'self', '张建国', 'male', '1965-04-12', HEAD_ID, '13800000021', 'registered', ''],
+  ['枫源1组', '8号', 'H1', 'spouse', '李秀英', 'female', '1968-09-23', '330681196809232469', '', 'registered', ''],
+  ['枫源1组', '8号', 'H1', 'child', '张小明', 'male', '1995-03-15', citizenNumber('330681', '1995-03-15', '031'), '13800000023', 'floating', ''],
+  ['枫源1组', '9号', 'H2', 'self', '王阿婆', 'female', '1938-01-05', citizenNumber('330681', '1938-01-05', '022'), '', 'registered', 'living_alone'],
+];
+const UNMASK_REASON = '入户核实身份信息';
 
 // ---------- temporary deployment ----------
 
@@ -375,6 +400,122 @@ async function main() {
   ]);
   await phone.context.close();
 
+
+  // ----- registry: residents imported with the command line (the server keeps running) -----
+  await group([
+    ['residents of the new grid are imported from a CSV with the command line', async () => {
+      const header = 'grid_code,street,number,household_number,relation,name,gender,birth_date,id_type,id_number,phone,residence_type,tags';
+      const rows = RESIDENTS.map(([street, number, hh, rel, name, gender, birth, id, ph, rt, tags]) =>
+        [GRID_CODE, street, number, hh, rel, name, gender, birth, 'citizen', id, ph, rt, tags].join(','));
+      writeFileSync(join(dir, 'r.csv'), `${header}\n${rows.join('\n')}\n`);
+      cli('import', 'residents', '--db', join(dir, 't.db'), '--file', join(dir, 'r.csv'));
+    }],
+  ]);
+
+  // ----- registry: the grid worker on a phone -----
+  const field = await newPage({ width: 360, height: 740 });
+  page = field.page;
+  const card = () => page.locator('section.card', { has: page.locator('h2', { hasText: zh.reg.visits }) });
+  await group([
+    ['the grid worker opens 人房信息 from the menu and sees the buildings of the grid', async () => {
+      await signIn(page, 'worker1');
+      await page.locator('.menu-btn').click();
+      await navLink(page, zh.nav.people).click();
+      await expectText(page.locator('h1'), '枫源村第1网格');
+      await page.getByRole('link', { name: '枫源1组 8号', exact: true }).waitFor();
+      await expectText(page.locator('.org-row', { hasText: '枫源1组 8号' }), '3');
+    }],
+    ['a building lists its households with their heads', async () => {
+      await page.getByRole('link', { name: '枫源1组 8号', exact: true }).click();
+      await expectText(page.locator('h1'), '枫源1组 8号');
+      await page.getByRole('link', { name: zh.reg.headIs.replace('{name}', '张建国') }).click();
+    }],
+    ['the household card shows the members with relation, age and masked numbers', async () => {
+      await expectText(page.locator('h1'), '枫源1组 8号');
+      const members = page.locator('.member-list').first();
+      await expectText(members, '李秀英');
+      await expectText(members, zh.reg.relation.spouse);
+      await expectText(members.locator('.member', { hasText: '张建国' }), '330681********1231');
+      assert(!(await members.innerText()).includes(HEAD_ID), 'a clear identity number on the household card');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `the household card is ${overflow}px wider than the screen`);
+    }],
+    ['logging a visit with a follow-up shows it in the list as open', async () => {
+      const form = card().locator('form.visit-form');
+      await form.evaluate((f) => { f.closest('details').open = true; });
+      assert(await form.locator('input[name="visited_on"]').inputValue() !== '', 'the visit date is not prefilled');
+      await form.locator('textarea[name="notes"]').fill('老人身体尚好，家中整洁');
+      await form.locator('textarea[name="follow_up"]').fill('协助申请居家养老服务');
+      await form.locator('button[type="submit"]').click();
+      await expectText(page.locator('.toast'), zh.reg.visitSaved);
+      const visit = card().locator('.visit', { hasText: '老人身体尚好' });
+      await expectText(visit, '协助申请居家养老服务');
+      await expectText(visit, zh.reg.followUpOpen);
+    }],
+    ['marking the follow-up done shows it as done', async () => {
+      await card().locator('.visit').getByRole('button', { name: zh.reg.markDone }).click();
+      await expectText(page.locator('.toast'), zh.reg.followUpClosed);
+      await expectText(card().locator('.visit', { hasText: '老人身体尚好' }), zh.reg.followUpDone);
+      assert(await card().getByRole('button', { name: zh.reg.markDone }).count() === 0, 'the follow-up can still be marked done');
+    }],
+    ['a wrong phone in the quick edit is refused at its field', async () => {
+      await page.locator('.member-list').first().getByRole('link', { name: '张建国', exact: true }).click();
+      await expectText(page.locator('h1'), '张建国');
+      await expectText(page.locator('.numbers'), '330681********1231');
+      await page.locator('summary', { hasText: zh.reg.quickEdit }).click();
+      const form = page.locator('details[open] form').first();
+      await form.locator('input[name="phone"]').fill('1234');
+      await form.locator('button[type="submit"]', { hasText: zh.common.save }).click();
+      await form.locator('input[name="phone"][aria-invalid="true"]').waitFor();
+      await expectText(form.locator('.field-error:visible'), zh.msg.mobile);
+    }],
+    ['a right phone is saved and shown masked', async () => {
+      const form = page.locator('details[open] form').first();
+      await form.locator('input[name="phone"]').fill('13912345678');
+      await form.locator('button[type="submit"]', { hasText: zh.common.save }).click();
+      await expectText(page.locator('.toast'), zh.common.saved);
+      await expectText(page.locator('.numbers'), '139****5678');
+    }],
+    ['showing full numbers needs a reason and shows the clear identity number', async () => {
+      await page.getByRole('button', { name: zh.reg.unmask }).click();
+      const dlg = page.locator('dialog[open]');
+      await dlg.locator('textarea[name="reason"]').fill('核实');
+      await dlg.getByRole('button', { name: zh.reg.unmaskConfirm }).click();
+      await expectText(dlg.locator('.field-error'), zh.reg.reasonHint);
+      await dlg.locator('textarea[name="reason"]').fill(UNMASK_REASON);
+      await dlg.getByRole('button', { name: zh.reg.unmaskConfirm }).click();
+      await expectText(page.locator('.numbers .number-value.clear'), HEAD_ID);
+      await expectText(page.locator('.numbers .number-value.clear'), '13912345678');
+      await expectText(page.locator('.numbers .alert-info'), zh.reg.unmaskedTitle);
+    }],
+    ['leaving the resident hides the full numbers again', async () => {
+      await page.locator('.breadcrumbs').getByRole('link', { name: '枫源1组 8号' }).click();
+      await page.locator('.member-list').first().getByRole('link', { name: '张建国', exact: true }).click();
+      await expectText(page.locator('.numbers'), '330681********1231');
+      assert(!(await page.locator('.numbers').innerText()).includes(HEAD_ID), 'the clear number is still shown');
+    }],
+  ]);
+  await field.context.close();
+
+  // ----- registry: statistics on a desktop -----
+  desk = await newPage({ width: 1280, height: 800 });
+  page = desk.page;
+  await group([
+    ['the town officer\'s statistics list the village, and drilling down shows the grid with its residents', async () => {
+      await signIn(page, 'town1');
+      await navLink(page, zh.nav.people).click();
+      await expectText(page.locator('h1'), '枫桥镇');
+      await page.locator('table').first().getByRole('link', { name: '枫源村委会', exact: true }).click();
+      await expectText(page.locator('h1'), '枫源村委会');
+      const row = page.locator('table').first().locator('tr', { hasText: '枫源村第1网格' });
+      await row.waitFor();
+      const residents = (await row.locator(`td[data-label="${zh.reg.residents}"]`).innerText()).trim();
+      assert(residents === String(RESIDENTS.length), `the grid shows ${residents} residents, not ${RESIDENTS.length}`);
+      await page.locator('.chart canvas').first().waitFor();
+    }],
+  ]);
+  await desk.context.close();
+
   // ----- auditor -----
   desk = await newPage({ width: 1280, height: 800 });
   page = desk.page;
@@ -383,6 +524,12 @@ async function main() {
       await signIn(page, 'auditor');
       await navLink(page, zh.nav.audit).click();
       await expectText(page.locator('table'), 'org.create');
+    }],
+    ['the audit log holds the unmasking with its reason', async () => {
+      const res = await page.evaluate(async () => (await fetch('/api/v1/audit?action=resident.unmask&result=ok')).json());
+      const rec = (res.items || []).find((r) => r.actor_name === 'worker1');
+      assert(rec, `no resident.unmask record by worker1: ${JSON.stringify(res).slice(0, 300)}`);
+      assert(rec.detail && rec.detail.reason === UNMASK_REASON, `the reason is ${JSON.stringify(rec.detail)}`);
     }],
     ['verifying the chain reports it intact', async () => {
       await page.locator('button', { hasText: zh.audit.verify }).click();

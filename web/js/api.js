@@ -59,8 +59,9 @@ export function queryString(query) {
 
 /*
  * api('GET', '/orgs/12') → parsed JSON, null for 204; throws ApiError.
- * opts: query (object), body (object), auth401 (false: do not hand a 401 to
- * the sign-in page, used by the sign-in and session probes).
+ * opts: query (object), body (object), raw ({data, type}: a body sent as is,
+ * e.g. a CSV file as text/csv), auth401 (false: do not hand a 401 to the
+ * sign-in page, used by the sign-in and session probes).
  */
 export async function api(method, path, opts = {}) {
   const headers = { Accept: 'application/json' };
@@ -68,6 +69,9 @@ export async function api(method, path, opts = {}) {
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(opts.body);
+  } else if (opts.raw) {
+    headers['Content-Type'] = opts.raw.type;
+    init.body = opts.raw.data;
   }
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res;

@@ -13,6 +13,12 @@ import * as userPage from './pages/user.js';
 import * as auditPage from './pages/audit.js';
 import * as mePage from './pages/me.js';
 import * as publicPage from './pages/public.js';
+import * as peoplePage from './pages/people.js';
+import * as residentPage from './pages/resident.js';
+import * as listsPage from './pages/lists.js';
+import * as statsPage from './pages/stats.js';
+import * as importPage from './pages/import.js';
+import * as visitsPage from './pages/visits.js';
 
 const ROUTES = [
   { re: /^\/$/, page: homePage, nav: 'home' },
@@ -21,6 +27,20 @@ const ROUTES = [
   { re: /^\/users$/, page: usersPage, perm: 'user.read', nav: 'users' },
   { re: /^\/users\/(\d+)$/, page: userPage, perm: 'user.read', nav: 'users' },
   { re: /^\/audit$/, page: auditPage, perm: 'audit.read', nav: 'audit' },
+  { re: /^\/people$/, page: peoplePage, perm: 'registry.read', nav: 'people', view: 'home' },
+  { re: /^\/people\/buildings$/, page: peoplePage, perm: 'registry.read', nav: 'people', view: 'buildings' },
+  { re: /^\/people\/b\/(\d+)$/, page: peoplePage, perm: 'registry.read', nav: 'people', view: 'building' },
+  { re: /^\/people\/a\/(\d+)$/, page: peoplePage, perm: 'registry.read', nav: 'people', view: 'address' },
+  { re: /^\/people\/h\/(\d+)$/, page: peoplePage, perm: 'registry.read', nav: 'people', view: 'household' },
+  { re: /^\/people\/r\/(\d+)$/, page: residentPage, perm: 'registry.read', nav: 'people' },
+  { re: /^\/people\/residents$/, page: listsPage, perm: 'registry.read', nav: 'people', view: 'residents' },
+  { re: /^\/people\/households$/, page: listsPage, perm: 'registry.read', nav: 'people', view: 'households' },
+  { re: /^\/people\/units$/, page: listsPage, perm: 'registry.read', nav: 'people', view: 'units' },
+  { re: /^\/people\/u\/(\d+)$/, page: listsPage, perm: 'registry.read', nav: 'people', view: 'unit' },
+  { re: /^\/people\/search$/, page: listsPage, perm: 'registry.read', nav: 'people', view: 'search' },
+  { re: /^\/people\/stats$/, page: statsPage, perm: 'registry.read', nav: 'people' },
+  { re: /^\/people\/import$/, page: importPage, perm: 'registry.import', nav: 'people' },
+  { re: /^\/visits$/, page: visitsPage, perm: ['visit.write', 'registry.read'], nav: 'visits' },
   { re: /^\/me$/, page: mePage, nav: 'me' },
   { re: /^\/public\/(\d{15})$/, page: publicPage, isPublic: true },
 ];
@@ -28,12 +48,20 @@ const ROUTES = [
 const NAV = [
   { id: 'home', href: '#/', icon: 'home', label: () => t('nav.home') },
   { id: 'orgs', href: '#/orgs', icon: 'tree', perm: 'org.read', label: () => t('nav.orgs') },
+  { id: 'people', href: '#/people', icon: 'building', perm: 'registry.read', label: () => t('nav.people') },
+  { id: 'visits', href: '#/visits', icon: 'visit', perm: ['visit.write', 'registry.read'], label: () => t('nav.visits') },
   { id: 'users', href: '#/users', icon: 'users', perm: 'user.read', label: () => t('nav.users') },
   { id: 'audit', href: '#/audit', icon: 'audit', perm: 'audit.read', label: () => t('nav.audit') },
   { id: 'me', href: '#/me', icon: 'user', label: () => t('nav.me') },
 ];
 
 const root = () => document.getElementById('app');
+
+/* A route or link needs one permission, or any one of a list. */
+function allowed(perm) {
+  if (!perm) return true;
+  return Array.isArray(perm) ? perm.some((p) => session.can(p)) : session.can(perm);
+}
 let layout = null; // {main, nav, menuButton, links}
 let loginNotice = null;
 
@@ -106,7 +134,7 @@ function buildLayout(user) {
   const signOutBtn = (cls) => h('button', { type: 'button', class: ['btn', 'btn-quiet', cls], on: { click: doSignOut } },
     icon('out', 'icon icon-sm'), t('nav.signOut'));
   const links = {};
-  const items = NAV.filter((n) => !n.perm || session.can(n.perm)).map((n) => {
+  const items = NAV.filter((n) => allowed(n.perm)).map((n) => {
     const a = h('a', { href: n.href, class: 'nav-link' }, icon(n.icon, 'icon'), h('span', null, n.label()));
     links[n.id] = a;
     return h('li', null, a);
@@ -214,7 +242,7 @@ export async function route() {
   document.title = t('app.title');
   try {
     if (!match) notFound(view);
-    else if (match[0].perm && !session.can(match[0].perm)) forbidden(view);
+    else if (!allowed(match[0].perm)) forbidden(view);
     else await match[0].page.render(view, ctx);
   } catch (err) {
     if (err && err.status === 401) return;

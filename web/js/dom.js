@@ -92,6 +92,14 @@ const ICONS = {
   audit: 'M6 3h9l4 4v14H6zM14 3v5h5M9 12h7M9 16h7',
   key: 'M14 10a4 4 0 1 0-3 3.9L13 16h2v2h2v2h3v-3l-6-6',
   out: 'M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10',
+  building: 'M4 21V5l8-3 8 3v16M2 21h20M9 8h2M13 8h2M9 12h2M13 12h2M10 21v-4h4v4',
+  visit: 'M9 3h6v3H9zM7 4.5H5V21h14V4.5h-2M8.5 13l2.5 2.5 4.5-5',
+  chart: 'M4 20V11M10 20V4M16 20v-7M21 20H3',
+  upload: 'M12 16V4M7 9l5-5 5 5M4 20h16',
+  download: 'M12 4v12M7 11l5 5 5-5M4 20h16',
+  eye: 'M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12zM12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6z',
+  plus: 'M12 5v14M5 12h14',
+  check: 'M5 12.5l4.5 4.5L19 7.5',
 };
 
 export function icon(name, cls = 'icon') {
@@ -162,7 +170,35 @@ const KNOWN_MESSAGES = [
   [/password must differ from the username/, () => t('msg.passwordIsUsername')],
   [/username (has|starts|uses)/, () => t('users.usernameHint')],
   [/cannot disable your own account/, () => t('msg.disableSelf')],
+  [/a mainland mobile number has 11 digits/, () => t('msg.mobile')],
   [/mainland mobile|landline is written|phone number holds/, () => t('orgs.phoneHint')],
+  [/check character does not match/, () => t('msg.idCheck')],
+  [/birth date differs from the one in the identity number/, () => t('msg.idBirthDiffers')],
+  [/citizen identity number has 18 characters|first 17 characters of a citizen|last character of a citizen/, () => t('msg.idFormat')],
+  [/not a province code/, () => t('msg.idProvince')],
+  [/birth date inside the identity number/, () => t('msg.idBirthInvalid')],
+  [/birth date is in the future/, () => t('msg.birthFuture')],
+  [/document number has 4 to 32/, () => t('msg.docNumber')],
+  [/identity number is registered already/, () => t('msg.idTaken')],
+  [/disability needs its grade/, () => t('msg.disabilityGrade')],
+  [/disability needs its type/, () => t('msg.disabilityType')],
+  [/this address exists already/, () => t('msg.addressExists')],
+  [/another building of the grid has that plate/, () => t('msg.plateExists')],
+  [/address has a house record already/, () => t('msg.houseExists')],
+  [/may not see (this|the) tag/, () => t('msg.tagForbidden')],
+  [/does not carry this tag/, () => t('msg.tagAbsent')],
+  [/give household_id or address_id/, () => t('msg.householdOrAddress')],
+  [/clear numbers need a reason/, () => t('reg.reasonHint')],
+  [/send the file as text\/csv/, () => t('msg.csvOnly')],
+  [/a required column is missing/, () => t('msg.columnMissing')],
+  [/the column appears twice/, () => t('msg.columnTwice')],
+  [/not valid UTF-8/, () => t('msg.notUtf8')],
+  [/unified social credit code/, () => t('msg.creditCode')],
+  [/no such grid in your area/, () => t('msg.noSuchGrid')],
+  [/a date is written YYYY-MM-DD|a birth date is written/, () => t('msg.dateFormat')],
+  [/ is too short$/, () => t('msg.tooShort')],
+  [/^is required$/, () => t('common.required')],
+  [/one of the 56 ethnic groups/, () => t('msg.ethnicity')],
   [/ is required$| must not be empty$/, () => t('common.required')],
   [/ is too long$/, () => t('msg.tooLong')],
   [/linear ring|polygon is a|MultiPolygon is a|must be a Polygon|needs a type|geometry object/, () => t('orgs.boundaryInvalid')],
@@ -257,6 +293,9 @@ export function clearFormErrors(form) {
 export function fieldError(form, name, message) {
   const control = name ? form.elements.namedItem(name) : null;
   if (!control || !control.dataset) return false;
+  // A field inside a closed panel is opened so the message can be seen.
+  const folded = control.closest('details');
+  if (folded && !folded.open) folded.open = true;
   control.setAttribute('aria-invalid', 'true');
   const errEl = document.getElementById(control.dataset.errorId);
   if (errEl) {

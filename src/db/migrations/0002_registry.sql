@@ -146,6 +146,8 @@ CREATE TABLE visits (
 	notes TEXT NOT NULL,
 	follow_up TEXT NOT NULL DEFAULT '',
 	follow_up_done INTEGER NOT NULL DEFAULT 0,
+	done_by INTEGER REFERENCES users(id), -- who closed the follow-up
+	done_at INTEGER,
 	created_at INTEGER NOT NULL
 );
 CREATE INDEX visits_household ON visits(household_id, visited_on);

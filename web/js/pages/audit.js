@@ -13,7 +13,13 @@ const RESULTS = ['ok', 'invalid_credentials', 'account_locked', 'account_disable
   'unsupported_media_type', 'body_too_large', 'unauthenticated', 'internal_error', 'unavailable'];
 const ACTIONS = ['session.', 'session.create', 'session.delete', 'user.', 'user.create', 'user.update',
   'user.password.change', 'user.password.reset', 'user.unlock', 'role.', 'role.grant', 'role.revoke',
-  'org.', 'org.create', 'org.update', 'org.boundary', 'org.import', 'grid.assign', 'grid.unassign'];
+  'org.', 'org.create', 'org.update', 'org.boundary', 'org.import', 'grid.assign', 'grid.unassign',
+  'resident.', 'resident.unmask', 'resident.export', 'resident.read', 'resident.list', 'resident.history', 'resident.create',
+  'resident.update', 'resident.tag', 'resident.untag', 'resident.move_out', 'resident.move_in',
+  'household.', 'household.read', 'household.list', 'household.create', 'household.update',
+  'building.', 'address.', 'house.', 'unit.', 'visit.', 'visit.create', 'visit.update', 'visit.list',
+  'registry.import', 'registry.search'];
+const OBJECT_TYPES = ['user', 'org', 'resident', 'household', 'building', 'address', 'house', 'unit', 'visit', 'import', 'search'];
 
 /* 'user.password.reset' → audit.actions.user_password_reset; the prefix 'user.' → audit.actions.user_all. */
 function actionLabel(a) {
@@ -34,7 +40,7 @@ function filterForm(ctx, current) {
     field({ label: t('audit.result'), name: 'result',
       control: selectEl('result', [['', t('audit.anyResult')], ...RESULTS.map((r) => [r, resultLabel(r)])], current.result) }),
     field({ label: t('audit.objectType'), name: 'object_type',
-      control: selectEl('object_type', [['', t('audit.anyObject')], ['user', t('audit.objectUser')], ['org', t('audit.objectOrg')]],
+      control: selectEl('object_type', [['', t('audit.anyObject')], ...OBJECT_TYPES.map((o) => [o, objectLabel(o)])],
         current.object_type) }),
     field({ label: t('audit.objectId'), name: 'object_id', value: current.object_id, attrs: { maxlength: '64' } }),
     field({ label: t('audit.actor'), name: 'actor', value: current.actor, hint: t('audit.actorHint'),
@@ -85,7 +91,7 @@ function filterHref(filters) {
 }
 
 function objectLabel(type) {
-  return { user: t('audit.objectUser'), org: t('audit.objectOrg') }[type] || type;
+  return tOr(`audit.objects.${type}`, type);
 }
 
 function detailText(d) {

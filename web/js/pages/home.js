@@ -17,6 +17,8 @@ export async function render(view, ctx) {
   const user = currentUser();
   ctx.setTitle(t('nav.home'));
   const links = [
+    can('registry.read') && ['#/people', 'building', t('home.linkPeople'), t('home.linkPeopleHint')],
+    can('registry.read') && ['#/visits', 'visit', t('home.linkVisits'), can('visit.write') ? t('home.linkVisitsHintWorker') : t('home.linkVisitsHint')],
     can('org.read') && ['#/orgs', 'tree', t('home.linkOrgs'), t('home.linkOrgsHint')],
     can('user.read') && ['#/users', 'users', t('home.linkUsers'), t('home.linkUsersHint')],
     can('audit.read') && ['#/audit', 'audit', t('home.linkAudit'), t('home.linkAuditHint')],

@@ -8,6 +8,8 @@ import {
 } from '../dom.js';
 import { t, formatDateTime, formatNumber } from '../i18n.js';
 import { drawMap, parseGeometry } from '../geo.js';
+import { can } from '../session.js';
+import { tabHref, linkButton } from '../registry.js';
 
 const LEVELS = ['province', 'city', 'county', 'town', 'community', 'grid'];
 const PAGE = 50;
@@ -116,7 +118,8 @@ async function renderNode(view, ctx, id) {
       isGrid ? null : [t('orgs.children'), formatNumber(node.child_count)],
       [t('orgs.supervisionPhone'), telLink(node.supervision_phone)],
       isGrid ? [t('orgs.boundary'), node.has_boundary ? t('orgs.boundaryYes') : t('orgs.boundaryNo')] : null,
-    ]));
+    ]),
+    registryLinks(node));
   fill(view, head);
 
   if (isGrid) {
@@ -153,6 +156,15 @@ async function renderNode(view, ctx, id) {
         h('p', { class: 'muted small' }, t('orgs.gridMapHint', { count: bounds.features.length }))));
     }
   }
+}
+
+/* The node's people and places: buildings (grids and up to towns), residents and statistics. */
+function registryLinks(node) {
+  if (!can('registry.read')) return null;
+  return h('div', { class: 'button-row' },
+    node.level !== 'county' ? linkButton(tabHref('buildings', node.id), t('reg.tab.buildings'), 'building', node.level === 'grid' ? 'btn btn-primary' : 'btn') : null,
+    linkButton(tabHref('residents', node.id), t('reg.tab.residents'), 'users'),
+    linkButton(tabHref('stats', node.id), t('reg.tab.stats'), 'chart'));
 }
 
 function childLevelName(level) {
