@@ -91,15 +91,16 @@ static int count_of(const char *const *a)
 	return n;
 }
 
-static void given_name(struct rng *r, bool male, char *out, size_t len)
+/* A full name with the given surname (children take their father's). */
+static void full_name(struct rng *r, const char *surname, bool male, char *out, size_t len)
 {
 	const char *const *pool = male ? male_chars : female_chars;
 	int n = count_of(pool);
 	const char *a = pool[below(r, n)];
 	if (chance(r, 0.62))
-		snprintf(out, len, "%s%s%s", pick(r, surnames), a, pool[below(r, n)]);
+		snprintf(out, len, "%s%s%s", surname, a, pool[below(r, n)]);
 	else
-		snprintf(out, len, "%s%s", pick(r, surnames), a);
+		snprintf(out, len, "%s%s", surname, a);
 }
 
 /* ---- identity numbers: unique per region, birth date and sequence ---- */
@@ -387,6 +388,9 @@ int64_t gen_people(struct db *db, const char *root, int64_t target, uint64_t see
 				else
 					break;
 			}
+			/* The family name: the husband's, which children and his
+			 * parents share; wives keep their own. */
+			const char *family = pick(r, surnames);
 			bool poor = chance(r, 0.015);
 			char region[7] = "330681", household[16];
 			if (floating && ncounties > 0)
@@ -409,7 +413,12 @@ int64_t gen_people(struct db *db, const char *root, int64_t target, uint64_t see
 				char birth[11], id[19], name[32], tags[256], phone[16] = "";
 				birth_for_age(r, p->age, birth);
 				make_id(&ids, region, birth, p->male, id);
-				given_name(r, p->male, name, sizeof(name));
+				bool kin = strcmp(p->relation, "child") == 0 ||
+					   strcmp(p->relation, "grandchild") == 0 ||
+					   (strcmp(p->relation, "self") == 0 && p->male) ||
+					   (strcmp(p->relation, "spouse") == 0 && p->male) ||
+					   (strcmp(p->relation, "parent") == 0 && p->male && people[0].male);
+				full_name(r, kin ? family : pick(r, surnames), p->male, name, sizeof(name));
 				if (p->age >= 16 && chance(r, 0.92))
 					snprintf(phone, sizeof(phone), "1%d%09d", between(r, 3, 9),
 						 (int)(next(r) % 1000000000u));
