@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +37,10 @@
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/router.h"
+
+/* A body declared larger than its route allows is read and dropped up to
+ * this size so the client gets its 413; beyond it the connection is cut. */
+#define BODY_DRAIN_MAX (16u << 20)
 
 static const struct config *cfg;
 static _Atomic int inflight;
@@ -465,8 +470,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		int64_t n;
 		if (cl != NULL && str_to_i64(cl, &n) && n > (int64_t)r->body_limit) {
 			r->body_too_large = true;
-			dispatch(r);
-			return respond(c, r);
+			/* Answering before the body is read closes the connection; a
+			 * client still sending then sees a reset instead of the 413.
+			 * Answer early only when the client waits for it (Expect:
+			 * 100-continue) or the body is absurd; otherwise read and
+			 * drop the body, then answer. */
+			const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+									 MHD_HTTP_HEADER_EXPECT);
+			if ((expect != NULL && strcasecmp(expect, "100-continue") == 0) ||
+			    n > (int64_t)BODY_DRAIN_MAX) {
+				dispatch(r);
+				return respond(c, r);
+			}
 		}
 		return MHD_YES;
 	}

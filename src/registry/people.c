@@ -399,17 +399,7 @@ int resident_update(struct db *db, int64_t id, const struct resident_in *in,
 
 int resident_code(struct db *db, int64_t id, char code[16])
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT code FROM residents WHERE id = ?");
-	if (st == NULL)
-		return RC_INTERNAL;
-	sqlite3_bind_int64(st, 1, id);
-	int src = sqlite3_step(st), rc = RC_NOT_FOUND;
-	if (src == SQLITE_ROW) {
-		snprintf(code, 16, "%s", db_col_text(st, 0));
-		rc = RC_OK;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return registry_code(db, db_stmt(db, "SELECT code FROM residents WHERE id = ?"), id, code);
 }
 
 /* Columns of a resident row; resident_row() reads them in this order. */
@@ -890,17 +880,7 @@ static int release_head(struct db *db, int64_t household_id, int64_t resident_id
 
 int household_code(struct db *db, int64_t id, char code[16])
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT code FROM households WHERE id = ?");
-	if (st == NULL)
-		return RC_INTERNAL;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = RC_NOT_FOUND;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(code, 16, "%s", db_col_text(st, 0));
-		rc = RC_OK;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return registry_code(db, db_stmt(db, "SELECT code FROM households WHERE id = ?"), id, code);
 }
 
 int household_json(struct db *db, int64_t id, const struct principal *p, json_t **out_new)
@@ -952,6 +932,15 @@ int household_json(struct db *db, int64_t id, const struct principal *p, json_t 
 	return RC_OK;
 }
 
+static json_t *household_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I}", "id",
+			 (json_int_t)sqlite3_column_int64(st, 0), "address_id",
+			 (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2), "number",
+			 db_col_text(st, 3), "address", db_col_text(st, 4), "head_name",
+			 db_col_text(st, 5), "members", (json_int_t)sqlite3_column_int64(st, 6));
+}
+
 int households_list(struct db *db, const char *roots, int64_t address_id, int64_t limit,
 		    int64_t offset, json_t **items_new, int64_t *total)
 {
@@ -959,45 +948,13 @@ int households_list(struct db *db, const char *roots, int64_t address_id, int64_
 	" FROM json_each(?1) rt JOIN households h ON h.code >= rt.value AND h.code < rt.value || ';'" \
 	" JOIN addresses a ON a.id = h.address_id JOIN buildings b ON b.id = a.building_id"        \
 	" WHERE (?2 IS NULL OR h.address_id = ?2)"
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*)" HOUSEHOLDS_FROM);
-	if (st == NULL)
-		return RC_INTERNAL;
-	db_bind_text(st, 1, roots);
-	if (address_id)
-		sqlite3_bind_int64(st, 2, address_id);
-	int src = sqlite3_step(st);
-	*total = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (src != SQLITE_ROW)
-		return db_rc(db, src);
-	st = db_stmt(db, "SELECT h.id, h.address_id, h.code, h.number, " ADDRESS_TEXT_SQL ","
-			 " (SELECT name FROM residents WHERE id = h.head_id),"
-			 " (SELECT count(*) FROM residents x WHERE x.household_id = h.id"
-			 "  AND x.status = 'active')" HOUSEHOLDS_FROM
-			 " ORDER BY h.code, h.id LIMIT ?3 OFFSET ?4");
+	struct list_query q = {roots, address_id, NULL, limit, offset};
+	return registry_list(db, db_stmt(db, "SELECT count(*)" HOUSEHOLDS_FROM),
+			     db_stmt(db, "SELECT h.id, h.address_id, h.code, h.number, " ADDRESS_TEXT_SQL
+					 ", (SELECT name FROM residents WHERE id = h.head_id),"
+					 " (SELECT count(*) FROM residents x WHERE x.household_id = h.id"
+					 "  AND x.status = 'active')" HOUSEHOLDS_FROM
+					 " ORDER BY h.code, h.id LIMIT ?3 OFFSET ?4"),
+			     &q, household_row, items_new, total);
 #undef HOUSEHOLDS_FROM
-	if (st == NULL)
-		return RC_INTERNAL;
-	db_bind_text(st, 1, roots);
-	if (address_id)
-		sqlite3_bind_int64(st, 2, address_id);
-	sqlite3_bind_int64(st, 3, limit);
-	sqlite3_bind_int64(st, 4, offset);
-	json_t *items = json_array();
-	while ((src = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I}", "id",
-						       (json_int_t)sqlite3_column_int64(st, 0),
-						       "address_id",
-						       (json_int_t)sqlite3_column_int64(st, 1), "code",
-						       db_col_text(st, 2), "number", db_col_text(st, 3),
-						       "address", db_col_text(st, 4), "head_name",
-						       db_col_text(st, 5), "members",
-						       (json_int_t)sqlite3_column_int64(st, 6)));
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE) {
-		json_decref(items);
-		return db_rc(db, src);
-	}
-	*items_new = items;
-	return RC_OK;
 }

@@ -20,40 +20,25 @@ static int step_done(struct db *db, sqlite3_stmt *st)
 	return src == SQLITE_DONE || src == SQLITE_ROW ? RC_OK : db_rc(db, src);
 }
 
-static int one_code(struct db *db, sqlite3_stmt *st, int64_t id, char code[16])
-{
-	if (st == NULL)
-		return RC_INTERNAL;
-	sqlite3_bind_int64(st, 1, id);
-	int src = sqlite3_step(st), rc = RC_NOT_FOUND;
-	if (src == SQLITE_ROW) {
-		snprintf(code, 16, "%s", db_col_text(st, 0));
-		rc = RC_OK;
-	} else if (src != SQLITE_DONE) {
-		rc = db_rc(db, src);
-	}
-	sqlite3_reset(st);
-	return rc;
-}
 
 int building_code(struct db *db, int64_t id, char code[16])
 {
-	return one_code(db, db_stmt(db, "SELECT code FROM buildings WHERE id = ?"), id, code);
+	return registry_code(db, db_stmt(db, "SELECT code FROM buildings WHERE id = ?"), id, code);
 }
 
 int address_code(struct db *db, int64_t id, char code[16])
 {
-	return one_code(db, db_stmt(db, "SELECT code FROM addresses WHERE id = ?"), id, code);
+	return registry_code(db, db_stmt(db, "SELECT code FROM addresses WHERE id = ?"), id, code);
 }
 
 int house_code(struct db *db, int64_t id, char code[16])
 {
-	return one_code(db, db_stmt(db, "SELECT code FROM houses WHERE id = ?"), id, code);
+	return registry_code(db, db_stmt(db, "SELECT code FROM houses WHERE id = ?"), id, code);
 }
 
 int unit_code(struct db *db, int64_t id, char code[16])
 {
-	return one_code(db, db_stmt(db, "SELECT code FROM units WHERE id = ?"), id, code);
+	return registry_code(db, db_stmt(db, "SELECT code FROM units WHERE id = ?"), id, code);
 }
 
 int address_text(struct db *db, int64_t id, char *out, size_t len)
@@ -283,58 +268,36 @@ int building_json(struct db *db, int64_t id, json_t **out_new)
 	return RC_OK;
 }
 
+static json_t *building_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "id",
+			 (json_int_t)sqlite3_column_int64(st, 0), "grid_id",
+			 (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2), "street",
+			 db_col_text(st, 3), "number", db_col_text(st, 4), "name", db_col_text(st, 5),
+			 "addresses", (json_int_t)sqlite3_column_int64(st, 6), "households",
+			 (json_int_t)sqlite3_column_int64(st, 7), "residents",
+			 (json_int_t)sqlite3_column_int64(st, 8));
+}
+
 int buildings_list(struct db *db, const char *roots, int64_t grid_id, int64_t limit,
 		   int64_t offset, json_t **items_new, int64_t *total)
 {
 #define BUILDINGS_FROM                                                                         \
 	" FROM json_each(?1) r JOIN buildings b ON b.code >= r.value AND b.code < r.value || ';'" \
 	" WHERE (?2 IS NULL OR b.grid_id = ?2)"
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*)" BUILDINGS_FROM);
-	if (st == NULL)
-		return RC_INTERNAL;
-	db_bind_text(st, 1, roots);
-	if (grid_id)
-		sqlite3_bind_int64(st, 2, grid_id);
-	int src = sqlite3_step(st);
-	*total = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (src != SQLITE_ROW)
-		return db_rc(db, src);
-	st = db_stmt(db,
-		"SELECT b.id, b.grid_id, b.code, b.street, b.number, b.name,"
-		" (SELECT count(*) FROM addresses a WHERE a.building_id = b.id),"
-		" (SELECT count(*) FROM households h JOIN addresses a ON a.id = h.address_id"
-		"  WHERE a.building_id = b.id),"
-		" (SELECT count(*) FROM residents x JOIN addresses a ON a.id = x.address_id"
-		"  WHERE a.building_id = b.id AND x.status = 'active')" BUILDINGS_FROM
-		" ORDER BY b.code, b.street, CAST(b.number AS INTEGER), b.number, b.name"
-		" LIMIT ?3 OFFSET ?4");
+	struct list_query q = {roots, grid_id, NULL, limit, offset};
+	return registry_list(
+		db, db_stmt(db, "SELECT count(*)" BUILDINGS_FROM),
+		db_stmt(db, "SELECT b.id, b.grid_id, b.code, b.street, b.number, b.name,"
+			    " (SELECT count(*) FROM addresses a WHERE a.building_id = b.id),"
+			    " (SELECT count(*) FROM households h JOIN addresses a ON a.id = h.address_id"
+			    "  WHERE a.building_id = b.id),"
+			    " (SELECT count(*) FROM residents x JOIN addresses a ON a.id = x.address_id"
+			    "  WHERE a.building_id = b.id AND x.status = 'active')" BUILDINGS_FROM
+			    " ORDER BY b.code, b.street, CAST(b.number AS INTEGER), b.number, b.name"
+			    " LIMIT ?3 OFFSET ?4"),
+		&q, building_row, items_new, total);
 #undef BUILDINGS_FROM
-	if (st == NULL)
-		return RC_INTERNAL;
-	db_bind_text(st, 1, roots);
-	if (grid_id)
-		sqlite3_bind_int64(st, 2, grid_id);
-	sqlite3_bind_int64(st, 3, limit);
-	sqlite3_bind_int64(st, 4, offset);
-	json_t *items = json_array();
-	while ((src = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(
-			items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "id",
-					 (json_int_t)sqlite3_column_int64(st, 0), "grid_id",
-					 (json_int_t)sqlite3_column_int64(st, 1), "code",
-					 db_col_text(st, 2), "street", db_col_text(st, 3), "number",
-					 db_col_text(st, 4), "name", db_col_text(st, 5), "addresses",
-					 (json_int_t)sqlite3_column_int64(st, 6), "households",
-					 (json_int_t)sqlite3_column_int64(st, 7), "residents",
-					 (json_int_t)sqlite3_column_int64(st, 8)));
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE) {
-		json_decref(items);
-		return db_rc(db, src);
-	}
-	*items_new = items;
-	return RC_OK;
 }
 
 int address_insert(struct db *db, int64_t building_id, const char *unit, const char *room,
@@ -463,49 +426,27 @@ int address_json(struct db *db, int64_t id, json_t **out_new)
 	return RC_OK;
 }
 
+static json_t *address_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "id",
+			 (json_int_t)sqlite3_column_int64(st, 0), "building_id",
+			 (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2), "unit",
+			 db_col_text(st, 3), "room", db_col_text(st, 4), "text", db_col_text(st, 5));
+}
+
 int addresses_list(struct db *db, const char *roots, int64_t building_id, int64_t limit,
 		   int64_t offset, json_t **items_new, int64_t *total)
 {
 #define ADDRESSES_FROM                                                                         \
 	" FROM json_each(?1) r JOIN addresses a ON a.code >= r.value AND a.code < r.value || ';'" \
 	" JOIN buildings b ON b.id = a.building_id WHERE (?2 IS NULL OR a.building_id = ?2)"
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*)" ADDRESSES_FROM);
-	if (st == NULL)
-		return RC_INTERNAL;
-	db_bind_text(st, 1, roots);
-	if (building_id)
-		sqlite3_bind_int64(st, 2, building_id);
-	int src = sqlite3_step(st);
-	*total = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (src != SQLITE_ROW)
-		return db_rc(db, src);
-	st = db_stmt(db, "SELECT a.id, a.building_id, a.code, a.unit, a.room, " ADDRESS_TEXT_SQL
-			 ADDRESSES_FROM " ORDER BY a.code, a.id LIMIT ?3 OFFSET ?4");
+	struct list_query q = {roots, building_id, NULL, limit, offset};
+	return registry_list(db, db_stmt(db, "SELECT count(*)" ADDRESSES_FROM),
+			     db_stmt(db, "SELECT a.id, a.building_id, a.code, a.unit, a.room, "
+					 ADDRESS_TEXT_SQL ADDRESSES_FROM
+					 " ORDER BY a.code, a.id LIMIT ?3 OFFSET ?4"),
+			     &q, address_row, items_new, total);
 #undef ADDRESSES_FROM
-	if (st == NULL)
-		return RC_INTERNAL;
-	db_bind_text(st, 1, roots);
-	if (building_id)
-		sqlite3_bind_int64(st, 2, building_id);
-	sqlite3_bind_int64(st, 3, limit);
-	sqlite3_bind_int64(st, 4, offset);
-	json_t *items = json_array();
-	while ((src = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "id",
-						       (json_int_t)sqlite3_column_int64(st, 0),
-						       "building_id",
-						       (json_int_t)sqlite3_column_int64(st, 1), "code",
-						       db_col_text(st, 2), "unit", db_col_text(st, 3),
-						       "room", db_col_text(st, 4), "text",
-						       db_col_text(st, 5)));
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE) {
-		json_decref(items);
-		return db_rc(db, src);
-	}
-	*items_new = items;
-	return RC_OK;
 }
 
 /* ---- houses ---- */
@@ -646,6 +587,15 @@ int house_json(struct db *db, int64_t id, json_t **out_new)
 	return RC_OK;
 }
 
+static json_t *house_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:I, s:s, s:o, s:s, s:s, s:s, s:s}", "id",
+			 (json_int_t)sqlite3_column_int64(st, 0), "address_id",
+			 (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2), "area",
+			 coord_json(st, 3), "use", db_col_text(st, 4), "ownership", db_col_text(st, 5),
+			 "occupancy", db_col_text(st, 6), "address", db_col_text(st, 7));
+}
+
 int houses_list(struct db *db, const char *roots, const char *occupancy, int64_t limit,
 		int64_t offset, json_t **items_new, int64_t *total)
 {
@@ -653,42 +603,13 @@ int houses_list(struct db *db, const char *roots, const char *occupancy, int64_t
 	" FROM json_each(?1) r JOIN houses h ON h.code >= r.value AND h.code < r.value || ';'" \
 	" JOIN addresses a ON a.id = h.address_id JOIN buildings b ON b.id = a.building_id"   \
 	" WHERE (?2 IS NULL OR h.occupancy = ?2)"
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*)" HOUSES_FROM);
-	if (st == NULL)
-		return RC_INTERNAL;
-	db_bind_text(st, 1, roots);
-	db_bind_text(st, 2, occupancy);
-	int src = sqlite3_step(st);
-	*total = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (src != SQLITE_ROW)
-		return db_rc(db, src);
-	st = db_stmt(db, "SELECT h.id, h.address_id, h.code, h.area, h.use, h.ownership, h.occupancy, "
-			 ADDRESS_TEXT_SQL HOUSES_FROM " ORDER BY h.code, h.id LIMIT ?3 OFFSET ?4");
+	struct list_query q = {roots, 0, occupancy, limit, offset};
+	return registry_list(db, db_stmt(db, "SELECT count(*)" HOUSES_FROM),
+			     db_stmt(db, "SELECT h.id, h.address_id, h.code, h.area, h.use, h.ownership,"
+					 " h.occupancy, " ADDRESS_TEXT_SQL HOUSES_FROM
+					 " ORDER BY h.code, h.id LIMIT ?3 OFFSET ?4"),
+			     &q, house_row, items_new, total);
 #undef HOUSES_FROM
-	if (st == NULL)
-		return RC_INTERNAL;
-	db_bind_text(st, 1, roots);
-	db_bind_text(st, 2, occupancy);
-	sqlite3_bind_int64(st, 3, limit);
-	sqlite3_bind_int64(st, 4, offset);
-	json_t *items = json_array();
-	while ((src = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(items, json_pack("{s:I, s:I, s:s, s:o, s:s, s:s, s:s, s:s}",
-						       "id", (json_int_t)sqlite3_column_int64(st, 0),
-						       "address_id",
-						       (json_int_t)sqlite3_column_int64(st, 1), "code",
-						       db_col_text(st, 2), "area", coord_json(st, 3),
-						       "use", db_col_text(st, 4), "ownership",
-						       db_col_text(st, 5), "occupancy",
-						       db_col_text(st, 6), "address", db_col_text(st, 7)));
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE) {
-		json_decref(items);
-		return db_rc(db, src);
-	}
-	*items_new = items;
-	return RC_OK;
 }
 
 /* ---- units ---- */
@@ -860,32 +781,10 @@ int units_list(struct db *db, const char *roots, const char *type, int64_t limit
 	" FROM json_each(?1) r JOIN units u ON u.code >= r.value AND u.code < r.value || ';'" \
 	" JOIN addresses a ON a.id = u.address_id JOIN buildings b ON b.id = a.building_id"   \
 	" WHERE (?2 IS NULL OR u.type = ?2)"
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*)" UNITS_FROM);
-	if (st == NULL)
-		return RC_INTERNAL;
-	db_bind_text(st, 1, roots);
-	db_bind_text(st, 2, type);
-	int src = sqlite3_step(st);
-	*total = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (src != SQLITE_ROW)
-		return db_rc(db, src);
-	st = db_stmt(db, "SELECT " UNIT_COLUMNS UNITS_FROM " ORDER BY u.code, u.id LIMIT ?3 OFFSET ?4");
+	struct list_query q = {roots, 0, type, limit, offset};
+	return registry_list(db, db_stmt(db, "SELECT count(*)" UNITS_FROM),
+			     db_stmt(db, "SELECT " UNIT_COLUMNS UNITS_FROM
+					 " ORDER BY u.code, u.id LIMIT ?3 OFFSET ?4"),
+			     &q, unit_row, items_new, total);
 #undef UNITS_FROM
-	if (st == NULL)
-		return RC_INTERNAL;
-	db_bind_text(st, 1, roots);
-	db_bind_text(st, 2, type);
-	sqlite3_bind_int64(st, 3, limit);
-	sqlite3_bind_int64(st, 4, offset);
-	json_t *items = json_array();
-	while ((src = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(items, unit_row(st));
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE) {
-		json_decref(items);
-		return db_rc(db, src);
-	}
-	*items_new = items;
-	return RC_OK;
 }

@@ -320,6 +320,60 @@ int search_json(struct db *db, const char *match, int64_t limit, int64_t offset,
 	return RC_OK;
 }
 
+static void bind_list(sqlite3_stmt *st, const struct list_query *q)
+{
+	db_bind_text(st, 1, q->roots);
+	if (q->id != 0)
+		sqlite3_bind_int64(st, 2, q->id);
+	else
+		db_bind_text(st, 2, q->text);
+	/* The count statement has no ?3 and ?4; SQLite refuses those binds
+	 * harmlessly. */
+	sqlite3_bind_int64(st, 3, q->limit);
+	sqlite3_bind_int64(st, 4, q->offset);
+}
+
+int registry_list(struct db *db, sqlite3_stmt *count, sqlite3_stmt *list,
+		  const struct list_query *q, json_t *(*row)(sqlite3_stmt *st), json_t **items_new,
+		  int64_t *total)
+{
+	if (count == NULL || list == NULL)
+		return RC_INTERNAL;
+	bind_list(count, q);
+	int src = sqlite3_step(count);
+	*total = src == SQLITE_ROW ? sqlite3_column_int64(count, 0) : 0;
+	sqlite3_reset(count);
+	if (src != SQLITE_ROW)
+		return db_rc(db, src);
+	bind_list(list, q);
+	json_t *items = json_array();
+	while ((src = sqlite3_step(list)) == SQLITE_ROW)
+		json_array_append_new(items, row(list));
+	sqlite3_reset(list);
+	if (src != SQLITE_DONE) {
+		json_decref(items);
+		return db_rc(db, src);
+	}
+	*items_new = items;
+	return RC_OK;
+}
+
+int registry_code(struct db *db, sqlite3_stmt *st, int64_t id, char code[16])
+{
+	if (st == NULL)
+		return RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	int src = sqlite3_step(st), rc = RC_NOT_FOUND;
+	if (src == SQLITE_ROW) {
+		snprintf(code, 16, "%s", db_col_text(st, 0));
+		rc = RC_OK;
+	} else if (src != SQLITE_DONE) {
+		rc = db_rc(db, src);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 void registry_today(char out[11])
 {
 	time_t t = (time_t)clock_now();

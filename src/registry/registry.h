@@ -61,6 +61,25 @@ const char *registry_effective_roots(struct db *db, const char *roots);
 int search_json(struct db *db, const char *match, int64_t limit, int64_t offset,
 		json_t **items_new, int64_t *total);
 
+/* A page of a list: ?1 the scope roots, ?2 one filter (an id when
+ * non-zero, else text when non-NULL, else NULL), ?3 limit, ?4 offset. */
+struct list_query {
+	const char *roots;
+	int64_t id;
+	const char *text;
+	int64_t limit, offset;
+};
+
+/* Count with `count` and list with `list` (both taking the parameters of
+ * q), each list row turned into JSON by row(). */
+int registry_list(struct db *db, sqlite3_stmt *count, sqlite3_stmt *list,
+		  const struct list_query *q, json_t *(*row)(sqlite3_stmt *st), json_t **items_new,
+		  int64_t *total);
+
+/* The grid code that st (taking the id as ?1) selects for id, into code.
+ * RC_NOT_FOUND when there is no such row. */
+int registry_code(struct db *db, sqlite3_stmt *st, int64_t id, char code[16]);
+
 /* Today as YYYY-MM-DD (from the clock, which tests may shift). */
 void registry_today(char out[11]);
 /* The date `years` years before today, YYYY-MM-DD (Feb 29 becomes Feb 28). */

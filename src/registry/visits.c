@@ -69,17 +69,7 @@ int visit_update(struct db *db, int64_t id, const bool *done, const char *follow
 
 int visit_code(struct db *db, int64_t id, char code[16])
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT code FROM visits WHERE id = ?");
-	if (st == NULL)
-		return RC_INTERNAL;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = RC_NOT_FOUND;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		snprintf(code, 16, "%s", db_col_text(st, 0));
-		rc = RC_OK;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return registry_code(db, db_stmt(db, "SELECT code FROM visits WHERE id = ?"), id, code);
 }
 
 #define VISIT_COLUMNS                                                                  \
@@ -138,47 +128,29 @@ json_t *visits_of_household(struct db *db, int64_t household_id)
 	return arr;
 }
 
+static json_t *visit_row_with_address(sqlite3_stmt *st)
+{
+	json_t *v = visit_row(st);
+	json_object_set_new(v, "address", json_string(db_col_text(st, 11)));
+	return v;
+}
+
 int visits_list(struct db *db, const char *roots, bool pending, int64_t limit, int64_t offset,
 		json_t **items_new, int64_t *total)
 {
 #define VISITS_FROM                                                                             \
 	" FROM json_each(?1) rt JOIN visits v ON v.code >= rt.value AND v.code < rt.value || ';'" \
 	" JOIN users u ON u.id = v.visitor_id"                                                  \
-	" WHERE (?2 = 0 OR (v.follow_up <> '' AND v.follow_up_done = 0))"
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*)" VISITS_FROM);
-	if (st == NULL)
-		return RC_INTERNAL;
-	db_bind_text(st, 1, roots);
-	sqlite3_bind_int(st, 2, pending);
-	int src = sqlite3_step(st);
-	*total = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (src != SQLITE_ROW)
-		return db_rc(db, src);
-	st = db_stmt(db, "SELECT " VISIT_COLUMNS ", (SELECT " ADDRESS_TEXT_SQL " FROM households h"
-			 " JOIN addresses a ON a.id = h.address_id JOIN buildings b"
-			 " ON b.id = a.building_id WHERE h.id = v.household_id)" VISITS_FROM
-			 " ORDER BY v.visited_on DESC, v.id DESC LIMIT ?3 OFFSET ?4");
+	" WHERE (?2 IS NULL OR (v.follow_up <> '' AND v.follow_up_done = 0))"
+	struct list_query q = {roots, pending ? 1 : 0, NULL, limit, offset};
+	return registry_list(db, db_stmt(db, "SELECT count(*)" VISITS_FROM),
+			     db_stmt(db, "SELECT " VISIT_COLUMNS ", (SELECT " ADDRESS_TEXT_SQL
+					 " FROM households h JOIN addresses a ON a.id = h.address_id"
+					 " JOIN buildings b ON b.id = a.building_id"
+					 " WHERE h.id = v.household_id)" VISITS_FROM
+					 " ORDER BY v.visited_on DESC, v.id DESC LIMIT ?3 OFFSET ?4"),
+			     &q, visit_row_with_address, items_new, total);
 #undef VISITS_FROM
-	if (st == NULL)
-		return RC_INTERNAL;
-	db_bind_text(st, 1, roots);
-	sqlite3_bind_int(st, 2, pending);
-	sqlite3_bind_int64(st, 3, limit);
-	sqlite3_bind_int64(st, 4, offset);
-	json_t *items = json_array();
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *v = visit_row(st);
-		json_object_set_new(v, "address", json_string(db_col_text(st, 11)));
-		json_array_append_new(items, v);
-	}
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE) {
-		json_decref(items);
-		return db_rc(db, src);
-	}
-	*items_new = items;
-	return RC_OK;
 }
 
 /* ---- statistics ---- */

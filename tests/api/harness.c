@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -232,9 +233,13 @@ struct resp *call_raw(struct server *s, const char *method, const char *path,
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &hdrs);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
 	struct curl_slist *hl = NULL;
-	for (int i = 0; headers && headers[i]; i++)
+	bool expect = false;
+	for (int i = 0; headers && headers[i]; i++) {
 		hl = curl_slist_append(hl, headers[i]);
-	hl = curl_slist_append(hl, "Expect:");
+		expect = expect || strncasecmp(headers[i], "Expect:", 7) == 0;
+	}
+	if (!expect)
+		hl = curl_slist_append(hl, "Expect:");
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
 	if (body != NULL) {
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);

@@ -207,6 +207,9 @@ static void test_body_too_large(void **state)
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", admin_tok);
 	const char *h[] = {auth, "Content-Type: application/json", NULL};
 	expect_error(call_raw(&S, "POST", "/api/v1/users", h, big, n), 413, "body_too_large");
+	/* A client that waits for 100-continue is refused before it sends. */
+	const char *he[] = {auth, "Content-Type: application/json", "Expect: 100-continue", NULL};
+	expect_error(call_raw(&S, "POST", "/api/v1/users", he, big, n), 413, "body_too_large");
 	/* Nothing was created and the server still answers. */
 	struct resp *r = call(&S, "GET", "/healthz", NULL, NULL);
 	assert_status(r, 200);
