@@ -17,8 +17,8 @@
 
 struct item {
 	struct audit_entry e;
-	char *strings[8];
 	struct item *next;
+	char strings[]; /* the entry's texts, one after another */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -38,8 +38,6 @@ uint64_t audit_reads_written(void)
 
 static void item_free(struct item *it)
 {
-	for (int i = 0; i < 8; i++)
-		free(it->strings[i]);
 	json_decref(it->e.detail);
 	free(it);
 }
@@ -128,31 +126,41 @@ int audit_reads_start(const struct db_options *o)
 	return RC_OK;
 }
 
-static char *dup(const char *s)
-{
-	return strdup(s ? s : "");
-}
-
 int audit_reads_add(struct db *db, const struct audit_entry *e)
 {
 	if (!running)
 		return audit_append_tx(db, e);
-	struct item *it = calloc(1, sizeof(*it));
+	/* One allocation per record: this runs for every audited read. */
+	const char *src[8] = {e->actor_name, e->role, e->action, e->object_type,
+			      e->object_id, e->result, e->client_ip, e->request_id};
+	size_t len[8], total = 0;
+	for (int i = 0; i < 8; i++) {
+		len[i] = src[i] ? strlen(src[i]) : 0;
+		total += len[i] + 1;
+	}
+	struct item *it = malloc(sizeof(*it) + total);
 	if (it == NULL)
 		return RC_INTERNAL;
 	it->e = *e;
-	const char *src[8] = {e->actor_name, e->role, e->action, e->object_type,
-			      e->object_id, e->result, e->client_ip, e->request_id};
-	for (int i = 0; i < 8; i++)
-		it->strings[i] = dup(src[i]);
-	it->e.actor_name = it->strings[0];
-	it->e.role = it->strings[1];
-	it->e.action = it->strings[2];
-	it->e.object_type = it->strings[3];
-	it->e.object_id = it->strings[4];
-	it->e.result = it->strings[5];
-	it->e.client_ip = it->strings[6];
-	it->e.request_id = it->strings[7];
+	it->next = NULL;
+	const char *dst[8];
+	char *p = it->strings;
+	for (int i = 0; i < 8; i++) {
+		if (len[i] > 0)
+			memcpy(p, src[i], len[i]);
+		p[len[i]] = '\0';
+		/* NULL stays NULL so the record reads as audit_append defaults it. */
+		dst[i] = src[i] ? p : NULL;
+		p += len[i] + 1;
+	}
+	it->e.actor_name = dst[0];
+	it->e.role = dst[1];
+	it->e.action = dst[2];
+	it->e.object_type = dst[3];
+	it->e.object_id = dst[4];
+	it->e.result = dst[5];
+	it->e.client_ip = dst[6];
+	it->e.request_id = dst[7];
 	it->e.detail = e->detail ? json_deep_copy(e->detail) : NULL;
 	pthread_mutex_lock(&lock);
 	while (queued >= QUEUE_MAX && !stopping)

@@ -27,7 +27,7 @@ static const struct option_row rows[] = {
 	{"key-file", K_STR, O(key_file), 0, 0, "deployment key file (default: <db>.key)"},
 	{"listen", K_STR, O(listen), 0, 0,
 	 "address and port, default 127.0.0.1:8080; port 0 picks a free port"},
-	{"threads", K_INT, O(threads), 0, 256, "worker threads (0: one per core)"},
+	{"threads", K_INT, O(threads), 0, 256, "worker threads (0: two per core)"},
 	{"max-connections", K_INT, O(max_connections), 1, 100000,
 	 "open connections at most (default 1024)"},
 	{"connection-timeout", K_INT, O(connection_timeout_s), 1, 3600,

@@ -12,7 +12,7 @@ struct config {
 	const char *db_path;
 	const char *key_file; /* default: <db>.key */
 	const char *listen;   /* ADDR:PORT */
-	int threads;          /* 0: one per core */
+	int threads;          /* 0: two per core */
 	int max_connections;
 	int connection_timeout_s;
 	int connection_memory_kib;

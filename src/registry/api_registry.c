@@ -722,14 +722,20 @@ int api_residents_create(struct req *r)
 
 int api_residents_get(struct req *r)
 {
-	char code[16];
-	int rc = object_scope(r, 0, resident_code_fn, PERM_REGISTRY_READ, code);
-	if (rc != RC_OK)
-		return rc;
+	/* The most frequent read of the registry: one statement gives the row
+	 * and its code, and the scope is checked on that code before anything
+	 * is answered (out of scope answers 404 like a missing row). */
 	json_t *o;
-	rc = resident_json_for(r, r->ids[0], &o);
+	int rc = r->ids[0] == 0 ? RC_NOT_FOUND : resident_json_for(r, r->ids[0], &o);
+	if (rc == RC_NOT_FOUND)
+		return req_fail(r, rc, NULL, NULL);
 	if (rc != RC_OK)
 		return rc;
+	rc = req_scope(r, PERM_REGISTRY_READ, json_string_value(json_object_get(o, "code")));
+	if (rc != RC_OK) {
+		json_decref(o);
+		return rc;
+	}
 	req_audit_read(r, "resident.read", "resident", r->params[0], 0, NULL);
 	return req_reply(r, 200, o);
 }

@@ -395,13 +395,29 @@ void registry_years_ago(int years, char out[11])
 		 (unsigned)d % 100u);
 }
 
+/* "YYYY-MM-DD" into its parts; stored dates are always in this form, and
+ * this runs for every resident answered, so no sscanf. */
+static bool ymd(const char *s, int *y, int *m, int *d)
+{
+	if (s == NULL)
+		return false;
+	for (int i = 0; i < 10; i++) {
+		bool dash = i == 4 || i == 7;
+		if (dash ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return false;
+	}
+	*y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	*m = (s[5] - '0') * 10 + (s[6] - '0');
+	*d = (s[8] - '0') * 10 + (s[9] - '0');
+	return true;
+}
+
 int registry_age(const char *birth)
 {
 	char today[11];
 	registry_today(today);
 	int by, bm, bd, ty, tm, td;
-	if (sscanf(birth, "%4d-%2d-%2d", &by, &bm, &bd) != 3 ||
-	    sscanf(today, "%4d-%2d-%2d", &ty, &tm, &td) != 3)
+	if (!ymd(birth, &by, &bm, &bd) || !ymd(today, &ty, &tm, &td))
 		return -1;
 	int age = ty - by;
 	if (tm < bm || (tm == bm && td < bd))
