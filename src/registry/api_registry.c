@@ -111,6 +111,24 @@ static int object_scope(struct req *r, int i, code_fn code_of, enum perm perm, c
 	return req_scope(r, perm, code);
 }
 
+/* GET of one object: scope from its code, then the object; reads of the
+ * registry's objects are audited under action (NULL: not audited). */
+static int read_object(struct req *r, code_fn code_of, int (*get)(struct db *, int64_t, json_t **),
+		       const char *action, const char *object_type)
+{
+	char code[16];
+	int rc = object_scope(r, 0, code_of, PERM_REGISTRY_READ, code);
+	if (rc != RC_OK)
+		return rc;
+	json_t *o;
+	rc = get(r->db, r->ids[0], &o);
+	if (rc != RC_OK)
+		return rc;
+	if (action != NULL)
+		req_audit_read(r, action, object_type, r->params[0], 0, NULL);
+	return req_reply(r, 200, o);
+}
+
 /* An object named in the body. */
 static int ref_scope(struct req *r, const char *field, code_fn code_of, int64_t id, enum perm perm,
 		     char code[16])
@@ -223,16 +241,7 @@ int api_buildings_create(struct req *r)
 
 int api_buildings_get(struct req *r)
 {
-	char code[16];
-	int rc = object_scope(r, 0, building_code, PERM_REGISTRY_READ, code);
-	if (rc != RC_OK)
-		return rc;
-	json_t *o;
-	rc = building_json(r->db, r->ids[0], &o);
-	if (rc != RC_OK)
-		return rc;
-	req_audit_read(r, "building.read", "building", r->params[0], 0, NULL);
-	return req_reply(r, 200, o);
+	return read_object(r, building_code, building_json, "building.read", "building");
 }
 
 int api_buildings_update(struct req *r)
@@ -310,16 +319,7 @@ int api_addresses_create(struct req *r)
 
 int api_addresses_get(struct req *r)
 {
-	char code[16];
-	int rc = object_scope(r, 0, address_code, PERM_REGISTRY_READ, code);
-	if (rc != RC_OK)
-		return rc;
-	json_t *o;
-	rc = address_json(r->db, r->ids[0], &o);
-	if (rc != RC_OK)
-		return rc;
-	req_audit_read(r, "address.read", "address", r->params[0], 0, NULL);
-	return req_reply(r, 200, o);
+	return read_object(r, address_code, address_json, "address.read", "address");
 }
 
 int api_addresses_update(struct req *r)
@@ -408,16 +408,7 @@ int api_houses_create(struct req *r)
 
 int api_houses_get(struct req *r)
 {
-	char code[16];
-	int rc = object_scope(r, 0, house_code, PERM_REGISTRY_READ, code);
-	if (rc != RC_OK)
-		return rc;
-	json_t *o;
-	rc = house_json(r->db, r->ids[0], &o);
-	if (rc != RC_OK)
-		return rc;
-	req_audit_read(r, "house.read", "house", r->params[0], 0, NULL);
-	return req_reply(r, 200, o);
+	return read_object(r, house_code, house_json, "house.read", "house");
 }
 
 int api_houses_update(struct req *r)
@@ -1085,15 +1076,7 @@ int api_units_create(struct req *r)
 
 int api_units_get(struct req *r)
 {
-	char code[16];
-	int rc = object_scope(r, 0, unit_code, PERM_REGISTRY_READ, code);
-	if (rc != RC_OK)
-		return rc;
-	json_t *o;
-	rc = unit_json(r->db, r->ids[0], &o);
-	if (rc != RC_OK)
-		return rc;
-	return req_reply(r, 200, o);
+	return read_object(r, unit_code, unit_json, NULL, "unit");
 }
 
 int api_units_update(struct req *r)
