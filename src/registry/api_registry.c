@@ -129,6 +129,18 @@ static int read_object(struct req *r, code_fn code_of, int (*get)(struct db *, i
 	return req_reply(r, 200, o);
 }
 
+/* Start a change of the object of path parameter 0: in scope for writing,
+ * then a write transaction. */
+static int begin_update(struct req *r, code_fn code_of, struct actor *who)
+{
+	char code[16];
+	int rc = object_scope(r, 0, code_of, PERM_REGISTRY_WRITE, code);
+	if (rc != RC_OK)
+		return rc;
+	*who = actor_of(r);
+	return req_tx_begin(r);
+}
+
 /* An object named in the body. */
 static int ref_scope(struct req *r, const char *field, code_fn code_of, int64_t id, enum perm perm,
 		     char code[16])
@@ -246,12 +258,8 @@ int api_buildings_get(struct req *r)
 
 int api_buildings_update(struct req *r)
 {
-	char code[16];
-	int rc = object_scope(r, 0, building_code, PERM_REGISTRY_WRITE, code);
-	if (rc != RC_OK)
-		return rc;
-	struct actor who = actor_of(r);
-	rc = req_tx_begin(r);
+	struct actor who;
+	int rc = begin_update(r, building_code, &who);
 	if (rc != RC_OK)
 		return rc;
 	rc = building_update(r->db, r->ids[0], in_str(r, "street"), in_str(r, "number"),
@@ -324,12 +332,8 @@ int api_addresses_get(struct req *r)
 
 int api_addresses_update(struct req *r)
 {
-	char code[16];
-	int rc = object_scope(r, 0, address_code, PERM_REGISTRY_WRITE, code);
-	if (rc != RC_OK)
-		return rc;
-	struct actor who = actor_of(r);
-	rc = req_tx_begin(r);
+	struct actor who;
+	int rc = begin_update(r, address_code, &who);
 	if (rc != RC_OK)
 		return rc;
 	rc = address_update(r->db, r->ids[0], in_str(r, "unit"), in_str(r, "room"), &who);
@@ -501,13 +505,9 @@ int api_households_get(struct req *r)
 
 int api_households_update(struct req *r)
 {
-	char code[16];
-	int rc = object_scope(r, 0, household_code_fn, PERM_REGISTRY_WRITE, code);
-	if (rc != RC_OK)
-		return rc;
-	struct actor who = actor_of(r);
+	struct actor who;
 	struct refusal no = {0};
-	rc = req_tx_begin(r);
+	int rc = begin_update(r, household_code_fn, &who);
 	if (rc != RC_OK)
 		return rc;
 	rc = household_update(r->db, r->ids[0], in_str(r, "number"), in_int(r, "head_id", 0), &who, &no);
