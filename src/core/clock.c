@@ -84,6 +84,19 @@ void clock_iso(int64_t s, char *buf, size_t len)
 		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+void clock_civil_date(int64_t s, int years_back, char out[11])
+{
+	time_t t = (time_t)(s + CLOCK_CIVIL_OFFSET_S);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	int y = tm.tm_year + 1900 - years_back, m = tm.tm_mon + 1, d = tm.tm_mday;
+	/* 29 February some years back is the 28th in a common year. */
+	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		d = 28;
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+		 (unsigned)d % 100u);
+}
+
 static int days_in_month(int y, int m)
 {
 	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

@@ -26,6 +26,12 @@ void clock_use_file(const char *path);
 void clock_iso_ms(int64_t ms, char *buf, size_t len);
 /* Format unix seconds as 2026-01-02T03:04:05Z. */
 void clock_iso(int64_t s, char *buf, size_t len);
+/* Civil dates (today, ages, visit days) are those of China Standard Time:
+ * UTC+8 all year, without daylight saving. */
+#define CLOCK_CIVIL_OFFSET_S (8 * 3600)
+/* The civil date of instant s (unix seconds), years_back years earlier
+ * (0 for the day itself), as YYYY-MM-DD. */
+void clock_civil_date(int64_t s, int years_back, char out[11]);
 /* Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC) into unix seconds.
  * Returns 0 on success, -1 on a malformed or impossible date. */
 int clock_parse_iso(const char *s, int64_t *out);

@@ -166,11 +166,7 @@ static void short_village(const char *name, char *out, size_t len)
 
 static void date_of(int64_t days_before_today, char out[11])
 {
-	time_t t = (time_t)(clock_now() - days_before_today * 86400);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
-		 (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+	clock_civil_date(clock_now() - days_before_today * 86400, 0, out);
 }
 
 static void birth_for_age(struct rng *r, int age, char out[11])

@@ -85,7 +85,9 @@ static int check_fields(const struct resident_in *in, bool create, struct refusa
 	if (in->birth_date) {
 		if (strlen(in->birth_date) != 10 || clock_parse_iso(in->birth_date, &t) != 0)
 			return refuse(no, "birth_date", "a birth date is written YYYY-MM-DD");
-		if (t > clock_now())
+		char today[11];
+		registry_today(today);
+		if (strcmp(in->birth_date, today) > 0)
 			return refuse(no, "birth_date", "the birth date is in the future");
 	}
 	if (in->moved_in_on && (strlen(in->moved_in_on) != 10 || clock_parse_iso(in->moved_in_on, &t) != 0))

@@ -376,23 +376,12 @@ int registry_code(struct db *db, sqlite3_stmt *st, int64_t id, char code[16])
 
 void registry_today(char out[11])
 {
-	time_t t = (time_t)clock_now();
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
-		 (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+	clock_civil_date(clock_now(), 0, out);
 }
 
 void registry_years_ago(int years, char out[11])
 {
-	time_t t = (time_t)clock_now();
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	int y = tm.tm_year + 1900 - years, m = tm.tm_mon + 1, d = tm.tm_mday;
-	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		d = 28;
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
-		 (unsigned)d % 100u);
+	clock_civil_date(clock_now(), years, out);
 }
 
 /* "YYYY-MM-DD" into its parts; stored dates are always in this form, and

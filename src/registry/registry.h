@@ -80,7 +80,8 @@ int registry_list(struct db *db, sqlite3_stmt *count, sqlite3_stmt *list,
  * RC_NOT_FOUND when there is no such row. */
 int registry_code(struct db *db, sqlite3_stmt *st, int64_t id, char code[16]);
 
-/* Today as YYYY-MM-DD (from the clock, which tests may shift). */
+/* Today's civil date (China Standard Time) as YYYY-MM-DD, from the clock,
+ * which tests may shift. */
 void registry_today(char out[11]);
 /* The date `years` years before today, YYYY-MM-DD (Feb 29 becomes Feb 28). */
 void registry_years_ago(int years, char out[11]);

@@ -82,7 +82,9 @@ const char *check_citizen_id(const char *s, char birth[11])
 	int64_t t;
 	if (clock_parse_iso(date, &t) != 0)
 		return "the birth date inside the identity number is not a real date";
-	if (t > clock_now())
+	char today[11];
+	clock_civil_date(clock_now(), 0, today);
+	if (strcmp(date, today) > 0)
 		return "the birth date inside the identity number is in the future";
 	if (citizen_id_check_char(s) != last)
 		return "the check character does not match (a digit is mistyped)";

@@ -774,6 +774,34 @@ static void test_clock_format(void **state)
 	assert_string_equal(small, "2026-01-02");
 }
 
+/* A grid worker in Zhuji at 07:30 lives on the next day already. */
+static void test_civil_date_is_china_standard_time(void **state)
+{
+	(void)state;
+	struct {
+		const char *instant;
+		int years_back;
+		const char *date;
+	} cases[] = {
+		{"2026-11-28T15:59:59Z", 0, "2026-11-28"},
+		{"2026-11-28T16:00:00Z", 0, "2026-11-29"},
+		{"2026-11-28T23:30:00Z", 0, "2026-11-29"},
+		{"2026-12-31T16:00:00Z", 0, "2027-01-01"},
+		{"2026-11-28T23:30:00Z", 18, "2008-11-29"},
+		{"2028-02-28T16:30:00Z", 1, "2027-02-28"}, /* 29 Feb 2028 in Beijing */
+		{"2028-02-28T16:30:00Z", 4, "2024-02-29"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t t;
+		assert_int_equal(clock_parse_iso(cases[i].instant, &t), 0);
+		char out[11];
+		clock_civil_date(t, cases[i].years_back, out);
+		if (strcmp(out, cases[i].date) != 0)
+			fail_msg("%s minus %d years: %s, expected %s", cases[i].instant,
+				 cases[i].years_back, out, cases[i].date);
+	}
+}
+
 static void test_clock_now_follows_the_clock_file(void **state)
 {
 	(void)state;
@@ -1235,6 +1263,7 @@ int main(void)
 		cmocka_unit_test(test_clock_parse_iso_refuses_bad_formats),
 		cmocka_unit_test(test_clock_parse_iso_refuses_signs_and_blanks_in_fields),
 		cmocka_unit_test(test_clock_format),
+		cmocka_unit_test(test_civil_date_is_china_standard_time),
 		cmocka_unit_test(test_clock_now_follows_the_clock_file),
 	};
 	const struct CMUnitTest config[] = {
