@@ -164,13 +164,10 @@ static const char *const tag_names[] = {"living_alone", "left_behind_child", "le
 static const char *const export_formats[] = {"csv", "xlsx", NULL};
 
 #define ORG_SCOPE {"org_id", FT_ID, 0, 0, 0, NULL, NULL, "only within this node (in your scope)"}
+#define EXPORT_FORMAT {"format", FT_ENUM, FIELD_REQUIRED, 0, 0, export_formats, NULL, NULL}
 
-static const struct field buildings_query[] = {
-	ORG_SCOPE,
-	{"grid_id", FT_ID, 0, 0, 0, NULL, NULL, "only this grid"},
-	PAGE_QUERY,
-	{0},
-};
+static const struct field buildings_query[] = {ORG_SCOPE, {"grid_id", FT_ID, 0, 0, 0, NULL, NULL, "only this grid"}, PAGE_QUERY, {0}};
+static const struct field buildings_export_query[] = {ORG_SCOPE, {"grid_id", FT_ID, 0, 0, 0, NULL, NULL, "only this grid"}, EXPORT_FORMAT, {0}};
 
 static const struct field building_body[] = {
 	{"grid_id", FT_ID, FIELD_REQUIRED, 0, 0, NULL, NULL, "the grid it stands in"},
@@ -191,12 +188,8 @@ static const struct field building_update_body[] = {
 	{0},
 };
 
-static const struct field addresses_query[] = {
-	ORG_SCOPE,
-	{"building_id", FT_ID, 0, 0, 0, NULL, NULL, "only this building"},
-	PAGE_QUERY,
-	{0},
-};
+static const struct field addresses_query[] = {ORG_SCOPE, {"building_id", FT_ID, 0, 0, 0, NULL, NULL, "only this building"}, PAGE_QUERY, {0}};
+static const struct field addresses_export_query[] = {ORG_SCOPE, {"building_id", FT_ID, 0, 0, 0, NULL, NULL, "only this building"}, EXPORT_FORMAT, {0}};
 
 static const struct field address_body[] = {
 	{"building_id", FT_ID, 0, 0, 0, NULL, NULL, "an existing building; or give grid_id, street and number"},
@@ -217,12 +210,8 @@ static const struct field address_update_body[] = {
 	{0},
 };
 
-static const struct field houses_query[] = {
-	ORG_SCOPE,
-	{"occupancy", FT_ENUM, 0, 0, 0, occupancies, NULL, NULL},
-	PAGE_QUERY,
-	{0},
-};
+static const struct field houses_query[] = {ORG_SCOPE, {"occupancy", FT_ENUM, 0, 0, 0, occupancies, NULL, NULL}, PAGE_QUERY, {0}};
+static const struct field houses_export_query[] = {ORG_SCOPE, {"occupancy", FT_ENUM, 0, 0, 0, occupancies, NULL, NULL}, EXPORT_FORMAT, {0}};
 
 static const struct field house_body[] = {
 	{"address_id", FT_ID, FIELD_REQUIRED, 0, 0, NULL, NULL, NULL},
@@ -243,12 +232,8 @@ static const struct field house_update_body[] = {
 	{0},
 };
 
-static const struct field households_query[] = {
-	ORG_SCOPE,
-	{"address_id", FT_ID, 0, 0, 0, NULL, NULL, "only at this address"},
-	PAGE_QUERY,
-	{0},
-};
+static const struct field households_query[] = {ORG_SCOPE, {"address_id", FT_ID, 0, 0, 0, NULL, NULL, "only at this address"}, PAGE_QUERY, {0}};
+static const struct field households_export_query[] = {ORG_SCOPE, {"address_id", FT_ID, 0, 0, 0, NULL, NULL, "only at this address"}, EXPORT_FORMAT, {0}};
 
 static const struct field household_body[] = {
 	{"address_id", FT_ID, FIELD_REQUIRED, 0, 0, NULL, NULL, NULL},
@@ -322,7 +307,7 @@ static const struct field residents_query[] = {
 
 static const struct field export_query[] = {
 	ORG_SCOPE,
-	{"format", FT_ENUM, FIELD_REQUIRED, 0, 0, export_formats, NULL, NULL},
+	EXPORT_FORMAT,
 	{"q", FT_STRING, 0, 1, 32, NULL, NULL, NULL},
 	{"tag", FT_ENUM, 0, 0, 0, tag_names, NULL, NULL},
 	{"residence_type", FT_ENUM, 0, 0, 0, residence_types, NULL, NULL},
@@ -361,12 +346,8 @@ static const struct field move_in_body[] = {
 	{0},
 };
 
-static const struct field units_query[] = {
-	ORG_SCOPE,
-	{"type", FT_ENUM, 0, 0, 0, unit_types, NULL, NULL},
-	PAGE_QUERY,
-	{0},
-};
+static const struct field units_query[] = {ORG_SCOPE, {"type", FT_ENUM, 0, 0, 0, unit_types, NULL, NULL}, PAGE_QUERY, {0}};
+static const struct field units_export_query[] = {ORG_SCOPE, {"type", FT_ENUM, 0, 0, 0, unit_types, NULL, NULL}, EXPORT_FORMAT, {0}};
 
 #define UNIT_FIELDS(req)                                                                          \
 	{"name", FT_STRING, req, 1, 100, NULL, NULL, NULL},                                           \
@@ -486,18 +467,22 @@ const struct route routes[] = {
 	 NULL, 204, 0},
 	/* registry */
 	{GET, "/api/v1/buildings", 0, PERM_REGISTRY_READ, NULL, buildings_query, api_buildings_list, NULL, "registry", "Buildings in scope", "Page", 200, 0},
+	{GET, "/api/v1/buildings/export", 0, PERM_REGISTRY_EXPORT, NULL, buildings_export_query, api_buildings_export, "building.export", "registry", "Export the filtered list as CSV or XLSX (numbers masked)", NULL, 200, 0},
 	{POST, "/api/v1/buildings", 0, PERM_REGISTRY_WRITE, building_body, NULL, api_buildings_create, "building.create", "registry", "Register a building (a door plate) in a grid", "Building", 201, 0},
 	{GET, "/api/v1/buildings/{id}", 0, PERM_REGISTRY_READ, NULL, NULL, api_buildings_get, NULL, "registry", "A building with its addresses and households", "Building", 200, 0},
 	{PATCH, "/api/v1/buildings/{id}", 0, PERM_REGISTRY_WRITE, building_update_body, NULL, api_buildings_update, "building.update", "registry", "Correct a building's plate or coordinates", "Building", 200, 0},
 	{GET, "/api/v1/addresses", 0, PERM_REGISTRY_READ, NULL, addresses_query, api_addresses_list, NULL, "registry", "Standard addresses in scope", "Page", 200, 0},
+	{GET, "/api/v1/addresses/export", 0, PERM_REGISTRY_EXPORT, NULL, addresses_export_query, api_addresses_export, "address.export", "registry", "Export the filtered list as CSV or XLSX (numbers masked)", NULL, 200, 0},
 	{POST, "/api/v1/addresses", 0, PERM_REGISTRY_WRITE, address_body, NULL, api_addresses_create, "address.create", "registry", "Register a standard address", "Address", 201, 0},
 	{GET, "/api/v1/addresses/{id}", 0, PERM_REGISTRY_READ, NULL, NULL, api_addresses_get, NULL, "registry", "An address with its households", "Address", 200, 0},
 	{PATCH, "/api/v1/addresses/{id}", 0, PERM_REGISTRY_WRITE, address_update_body, NULL, api_addresses_update, "address.update", "registry", "Correct an address's unit or room", "Address", 200, 0},
 	{GET, "/api/v1/houses", 0, PERM_REGISTRY_READ, NULL, houses_query, api_houses_list, NULL, "registry", "Houses in scope", "Page", 200, 0},
+	{GET, "/api/v1/houses/export", 0, PERM_REGISTRY_EXPORT, NULL, houses_export_query, api_houses_export, "house.export", "registry", "Export the filtered list as CSV or XLSX (numbers masked)", NULL, 200, 0},
 	{POST, "/api/v1/houses", 0, PERM_REGISTRY_WRITE, house_body, NULL, api_houses_create, "house.create", "registry", "Record the house at an address", "House", 201, 0},
 	{GET, "/api/v1/houses/{id}", 0, PERM_REGISTRY_READ, NULL, NULL, api_houses_get, NULL, "registry", "A house with its owners", "House", 200, 0},
 	{PATCH, "/api/v1/houses/{id}", 0, PERM_REGISTRY_WRITE, house_update_body, NULL, api_houses_update, "house.update", "registry", "Change a house's facts", "House", 200, 0},
 	{GET, "/api/v1/households", 0, PERM_REGISTRY_READ, NULL, households_query, api_households_list, NULL, "registry", "Households in scope", "Page", 200, 0},
+	{GET, "/api/v1/households/export", 0, PERM_REGISTRY_EXPORT, NULL, households_export_query, api_households_export, "household.export", "registry", "Export the filtered list as CSV or XLSX (numbers masked)", NULL, 200, 0},
 	{POST, "/api/v1/households", 0, PERM_REGISTRY_WRITE, household_body, NULL, api_households_create, "household.create", "registry", "Register a household at an address", "Household", 201, 0},
 	{GET, "/api/v1/households/{id}", 0, PERM_REGISTRY_READ, NULL, NULL, api_households_get, NULL, "registry", "A household card: address, house, members, visits", "Household", 200, 0},
 	{PATCH, "/api/v1/households/{id}", 0, PERM_REGISTRY_WRITE, household_update_body, NULL, api_households_update, "household.update", "registry", "Change a household's number or head", "Household", 200, 0},
@@ -517,6 +502,7 @@ const struct route routes[] = {
 	{POST, "/api/v1/residents/{id}/move-in", 0, PERM_REGISTRY_WRITE, move_in_body, NULL, api_residents_move_in, "resident.move_in", "registry", "Record a move back in", "Resident", 200, 0},
 	{GET, "/api/v1/residents/{id}/history", 0, PERM_REGISTRY_READ, NULL, NULL, api_residents_history, NULL, "registry", "Versions and moves of a resident", "History", 200, 0},
 	{GET, "/api/v1/units", 0, PERM_REGISTRY_READ, NULL, units_query, api_units_list, NULL, "registry", "Units in scope", "Page", 200, 0},
+	{GET, "/api/v1/units/export", 0, PERM_REGISTRY_EXPORT, NULL, units_export_query, api_units_export, "unit.export", "registry", "Export the filtered list as CSV or XLSX (numbers masked)", NULL, 200, 0},
 	{POST, "/api/v1/units", 0, PERM_REGISTRY_WRITE, unit_body, NULL, api_units_create, "unit.create", "registry", "Register a unit", "Unit", 201, 0},
 	{GET, "/api/v1/units/{id}", 0, PERM_REGISTRY_READ, NULL, NULL, api_units_get, NULL, "registry", "A unit", "Unit", 200, 0},
 	{PATCH, "/api/v1/units/{id}", 0, PERM_REGISTRY_WRITE, unit_update_body, NULL, api_units_update, "unit.update", "registry", "Correct a unit", "Unit", 200, 0},

@@ -72,9 +72,7 @@ static const char *id_str(struct req *r, int64_t id)
 	return arena_printf(&r->arena, "%lld", (long long)id);
 }
 
-/* The scope of a list: the node of ?org_id (which must be in scope) or all
- * of the caller's subtrees where perm is held. */
-static int list_roots(struct req *r, enum perm perm, const char **roots)
+int registry_list_roots(struct req *r, enum perm perm, const char **roots)
 {
 	int64_t org = q_int(r, "org_id", 0);
 	if (org != 0) {
@@ -202,17 +200,90 @@ static int finish(struct req *r, int rc, int status, int (*get)(struct db *, int
 
 /* ---- buildings ---- */
 
-int api_buildings_list(struct req *r)
+/* ---- lists ---- */
+
+static int fetch_buildings(struct req *r, const char *roots, const struct list_rows *rows,
+			   json_t **items, int64_t *total)
+{
+	return buildings_list(r->db, roots, q_int(r, "grid_id", 0), rows, items, total);
+}
+
+static int fetch_addresses(struct req *r, const char *roots, const struct list_rows *rows,
+			   json_t **items, int64_t *total)
+{
+	return addresses_list(r->db, roots, q_int(r, "building_id", 0), rows, items, total);
+}
+
+static int fetch_houses(struct req *r, const char *roots, const struct list_rows *rows,
+			json_t **items, int64_t *total)
+{
+	return houses_list(r->db, roots, q_str(r, "occupancy"), rows, items, total);
+}
+
+static int fetch_households(struct req *r, const char *roots, const struct list_rows *rows,
+			    json_t **items, int64_t *total)
+{
+	return households_list(r->db, roots, q_int(r, "address_id", 0), rows, items, total);
+}
+
+static int fetch_units(struct req *r, const char *roots, const struct list_rows *rows,
+		       json_t **items, int64_t *total)
+{
+	return units_list(r->db, roots, q_str(r, "type"), rows, items, total);
+}
+
+static int fetch_visits(struct req *r, const char *roots, const struct list_rows *rows,
+			json_t **items, int64_t *total)
+{
+	return visits_list(r->db, roots, json_is_true(json_object_get(r->query, "pending")), rows,
+			   items, total);
+}
+
+static const char *const building_columns[] = {"id", "code", "street", "number", "name",
+						"grid_id", "addresses", "households", "residents",
+						NULL};
+static const char *const address_columns[] = {"id", "code", "text", "unit", "room",
+					       "building_id", NULL};
+static const char *const house_columns[] = {"id", "code", "address", "area", "use",
+					    "ownership", "occupancy", "address_id", NULL};
+static const char *const household_columns[] = {"id", "code", "address", "number",
+						"head_name", "members", "address_id", NULL};
+static const char *const unit_columns[] = {"id", "name", "credit_code", "type", "contact_name",
+					   "phone", "address", "code", "address_id", NULL};
+
+const struct list_kind list_buildings = {"buildings", "building", NULL, building_columns,
+					 fetch_buildings};
+const struct list_kind list_addresses = {"addresses", "address", NULL, address_columns,
+					 fetch_addresses};
+const struct list_kind list_houses = {"houses", "house", NULL, house_columns, fetch_houses};
+const struct list_kind list_households = {"households", "household", "household.list",
+					  household_columns, fetch_households};
+const struct list_kind list_units = {"units", "unit", NULL, unit_columns, fetch_units};
+static const struct list_kind list_visits = {"visits", "visit", "visit.list", NULL,
+					     fetch_visits};
+
+/* A page of a list in the caller's scope; lists holding personal data are
+ * audited with their row count. */
+static int list_reply(struct req *r, const struct list_kind *k)
 {
 	const char *roots;
-	int rc = list_roots(r, PERM_REGISTRY_READ, &roots);
+	int rc = registry_list_roots(r, PERM_REGISTRY_READ, &roots);
 	if (rc != RC_OK)
 		return rc;
 	struct page p = req_page(r);
+	struct list_rows rows = {.limit = p.limit, .offset = p.offset};
 	json_t *items = NULL;
 	int64_t total = 0;
-	rc = buildings_list(r->db, roots, q_int(r, "grid_id", 0), p.limit, p.offset, &items, &total);
+	rc = k->fetch(r, roots, &rows, &items, &total);
+	if (rc == RC_OK && k->read_action != NULL)
+		req_audit_read(r, k->read_action, k->object_type, "", 0,
+			       json_pack("{s:I}", "rows", (json_int_t)json_array_size(items)));
 	return reply_page(r, rc, items, total);
+}
+
+int api_buildings_list(struct req *r)
+{
+	return list_reply(r, &list_buildings);
 }
 
 static void building_in_from(struct req *r, struct building_in *in, int64_t grid_id,
@@ -275,16 +346,7 @@ int api_buildings_update(struct req *r)
 
 int api_addresses_list(struct req *r)
 {
-	const char *roots;
-	int rc = list_roots(r, PERM_REGISTRY_READ, &roots);
-	if (rc != RC_OK)
-		return rc;
-	struct page p = req_page(r);
-	json_t *items = NULL;
-	int64_t total = 0;
-	rc = addresses_list(r->db, roots, q_int(r, "building_id", 0), p.limit, p.offset, &items,
-			    &total);
-	return reply_page(r, rc, items, total);
+	return list_reply(r, &list_addresses);
 }
 
 int api_addresses_create(struct req *r)
@@ -348,15 +410,7 @@ int api_addresses_update(struct req *r)
 
 int api_houses_list(struct req *r)
 {
-	const char *roots;
-	int rc = list_roots(r, PERM_REGISTRY_READ, &roots);
-	if (rc != RC_OK)
-		return rc;
-	struct page p = req_page(r);
-	json_t *items = NULL;
-	int64_t total = 0;
-	rc = houses_list(r->db, roots, q_str(r, "occupancy"), p.limit, p.offset, &items, &total);
-	return reply_page(r, rc, items, total);
+	return list_reply(r, &list_houses);
 }
 
 /* Owners must be residents the caller may write. */
@@ -439,19 +493,7 @@ int api_houses_update(struct req *r)
 
 int api_households_list(struct req *r)
 {
-	const char *roots;
-	int rc = list_roots(r, PERM_REGISTRY_READ, &roots);
-	if (rc != RC_OK)
-		return rc;
-	struct page p = req_page(r);
-	json_t *items = NULL;
-	int64_t total = 0;
-	rc = households_list(r->db, roots, q_int(r, "address_id", 0), p.limit, p.offset, &items,
-			     &total);
-	if (rc == RC_OK)
-		req_audit_read(r, "household.list", "household", "", 0,
-			       json_pack("{s:I}", "rows", (json_int_t)json_array_size(items)));
-	return reply_page(r, rc, items, total);
+	return list_reply(r, &list_households);
 }
 
 static int household_json_for(struct req *r, int64_t id, json_t **out)
@@ -561,19 +603,7 @@ int api_households_visit_create(struct req *r)
 
 int api_visits_list(struct req *r)
 {
-	const char *roots;
-	int rc = list_roots(r, PERM_REGISTRY_READ, &roots);
-	if (rc != RC_OK)
-		return rc;
-	struct page p = req_page(r);
-	json_t *items = NULL;
-	int64_t total = 0;
-	rc = visits_list(r->db, roots, json_is_true(json_object_get(r->query, "pending")), p.limit,
-			 p.offset, &items, &total);
-	if (rc == RC_OK)
-		req_audit_read(r, "visit.list", "visit", "", 0,
-			       json_pack("{s:I}", "rows", (json_int_t)json_array_size(items)));
-	return reply_page(r, rc, items, total);
+	return list_reply(r, &list_visits);
 }
 
 int api_visits_update(struct req *r)
@@ -949,7 +979,7 @@ int api_residents_history(struct req *r)
 /* Build the filter of a residents list from the query. */
 static int resident_filter_from(struct req *r, struct resident_filter *f, unsigned char *blind)
 {
-	int rc = list_roots(r, PERM_REGISTRY_READ, &f->roots);
+	int rc = registry_list_roots(r, PERM_REGISTRY_READ, &f->roots);
 	if (rc != RC_OK)
 		return rc;
 	struct page p = req_page(r);
@@ -1032,15 +1062,7 @@ int api_residents_list(struct req *r)
 
 int api_units_list(struct req *r)
 {
-	const char *roots;
-	int rc = list_roots(r, PERM_REGISTRY_READ, &roots);
-	if (rc != RC_OK)
-		return rc;
-	struct page p = req_page(r);
-	json_t *items = NULL;
-	int64_t total = 0;
-	rc = units_list(r->db, roots, q_str(r, "type"), p.limit, p.offset, &items, &total);
-	return reply_page(r, rc, items, total);
+	return list_reply(r, &list_units);
 }
 
 static void unit_in_from(struct req *r, struct unit_in *in)
@@ -1107,7 +1129,7 @@ int api_units_update(struct req *r)
 int api_search(struct req *r)
 {
 	const char *roots;
-	int rc = list_roots(r, PERM_REGISTRY_READ, &roots);
+	int rc = registry_list_roots(r, PERM_REGISTRY_READ, &roots);
 	if (rc != RC_OK)
 		return rc;
 	char *m = search_match(q_str(r, "q"), registry_effective_roots(r->db, roots), false);

@@ -6,6 +6,24 @@
 #define GR_REGISTRY_API_REGISTRY_H
 
 #include "http/request.h"
+#include "registry/registry.h"
+
+/* A registry list as its paged route and its export both see it. */
+struct list_kind {
+	const char *name;          /* plural, for file and sheet names */
+	const char *object_type;   /* of the audit records */
+	const char *read_action;   /* a read of personal data audited as this, or NULL */
+	const char *const *columns; /* keys of a row, in export order */
+	/* The rows within roots, the route's own filters read from r. */
+	int (*fetch)(struct req *r, const char *roots, const struct list_rows *rows,
+		     json_t **items_new, int64_t *total);
+};
+extern const struct list_kind list_buildings, list_addresses, list_houses, list_households,
+	list_units;
+
+/* The scope of a list for perm: ?org_id's node (which must be in scope) or
+ * all of the caller's subtrees where perm is held. */
+int registry_list_roots(struct req *r, enum perm perm, const char **roots);
 
 int api_buildings_list(struct req *r);
 int api_buildings_create(struct req *r);
@@ -38,6 +56,11 @@ int api_residents_move_out(struct req *r);
 int api_residents_move_in(struct req *r);
 int api_residents_history(struct req *r);
 int api_residents_export(struct req *r);
+int api_buildings_export(struct req *r);
+int api_addresses_export(struct req *r);
+int api_houses_export(struct req *r);
+int api_households_export(struct req *r);
+int api_units_export(struct req *r);
 int api_units_list(struct req *r);
 int api_units_create(struct req *r);
 int api_units_get(struct req *r);

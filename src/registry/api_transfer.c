@@ -22,29 +22,32 @@
 
 #define EXPORT_MAX_ROWS 1000000
 
-static const char *const export_columns[] = {
+static const char *const resident_columns[] = {
 	"id", "name", "gender", "birth_date", "age", "id_type", "id_number", "phone", "ethnicity",
 	"residence_type", "employment", "relation", "household_id", "address", "grid", "status",
 	"tags", NULL};
 
 struct export_ctx {
 	struct req *r;
-	bool unmask;
+	const char *const *columns;
+	bool unmask; /* residents only: clear identity and phone numbers */
 	bool xlsx;
 	struct sbuf csv;
+	char path[32];
+	lxw_workbook *book;
 	lxw_worksheet *sheet;
 	int64_t rows;
-	int rc;
+	bool too_many;
 };
 
 /* One cell's text for a row. */
 static void cell_text(struct export_ctx *x, json_t *row, const char *col, char *out, size_t len)
 {
 	json_t *v = json_object_get(row, col);
+	out[0] = '\0';
 	if (strcmp(col, "grid") == 0)
 		v = json_object_get(row, "grid_name");
 	if (strcmp(col, "tags") == 0) {
-		out[0] = '\0';
 		size_t i;
 		json_t *t;
 		json_array_foreach(v, i, t)
@@ -70,8 +73,8 @@ static void cell_text(struct export_ctx *x, json_t *row, const char *col, char *
 		snprintf(out, len, "%s", json_string_value(v));
 	else if (json_is_integer(v))
 		snprintf(out, len, "%lld", (long long)json_integer_value(v));
-	else
-		out[0] = '\0';
+	else if (json_is_real(v))
+		snprintf(out, len, "%g", json_real_value(v));
 }
 
 static void csv_field(struct sbuf *b, const char *s)
@@ -90,14 +93,18 @@ static void csv_field(struct sbuf *b, const char *s)
 	sbuf_puts(b, "\"");
 }
 
-static int export_row(void *ctx, json_t *row)
+/* One line of the file: the header when row is NULL. */
+static void put_line(struct export_ctx *x, json_t *row)
 {
-	struct export_ctx *x = ctx;
 	char text[1024];
-	for (int c = 0; export_columns[c]; c++) {
-		cell_text(x, row, export_columns[c], text, sizeof(text));
+	lxw_row_t line = row ? (lxw_row_t)(x->rows + 1) : 0;
+	for (int c = 0; x->columns[c]; c++) {
+		if (row)
+			cell_text(x, row, x->columns[c], text, sizeof(text));
+		else
+			snprintf(text, sizeof(text), "%s", x->columns[c]);
 		if (x->xlsx) {
-			worksheet_write_string(x->sheet, (lxw_row_t)(x->rows + 1), (lxw_col_t)c, text, NULL);
+			worksheet_write_string(x->sheet, line, (lxw_col_t)c, text, NULL);
 		} else {
 			if (c)
 				sbuf_puts(&x->csv, ",");
@@ -106,29 +113,122 @@ static int export_row(void *ctx, json_t *row)
 	}
 	if (!x->xlsx)
 		sbuf_puts(&x->csv, "\r\n");
-	x->rows++;
 	sec_wipe(text, sizeof(text));
-	return x->rows >= EXPORT_MAX_ROWS;
+}
+
+static int export_row(void *ctx, json_t *row)
+{
+	struct export_ctx *x = ctx;
+	if (x->rows >= EXPORT_MAX_ROWS) {
+		x->too_many = true;
+		return 1;
+	}
+	put_line(x, row);
+	x->rows++;
+	return 0;
+}
+
+/* Start the file: an XLSX workbook streamed to a temporary file (constant
+ * memory), or CSV with a BOM so that spreadsheets read UTF-8. */
+static int export_open(struct export_ctx *x, const char *sheet)
+{
+	if (x->xlsx) {
+		snprintf(x->path, sizeof(x->path), "/tmp/grassroots-export-XXXXXX");
+		int fd = mkstemp(x->path);
+		if (fd < 0)
+			return RC_INTERNAL;
+		close(fd);
+		lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = "/tmp"};
+		x->book = workbook_new_opt(x->path, &opts);
+		if (x->book == NULL) {
+			unlink(x->path);
+			return RC_INTERNAL;
+		}
+		x->sheet = workbook_add_worksheet(x->book, sheet);
+	} else {
+		sbuf_puts(&x->csv, "\xEF\xBB\xBF");
+	}
+	put_line(x, NULL);
+	return RC_OK;
+}
+
+/* Finish the file into *data (owned) and *len; rc is how the rows went. */
+static int export_close(struct export_ctx *x, int rc, char **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	if (!x->xlsx) {
+		if (rc == RC_OK) {
+			*len = x->csv.len;
+			*data = sbuf_steal(&x->csv);
+		}
+		sbuf_free(&x->csv);
+		return rc;
+	}
+	if (x->book == NULL)
+		return rc == RC_OK ? RC_INTERNAL : rc;
+	if (workbook_close(x->book) != LXW_NO_ERROR && rc == RC_OK)
+		rc = RC_INTERNAL;
+	FILE *in = rc == RC_OK ? fopen(x->path, "rb") : NULL;
+	if (in != NULL) {
+		struct sbuf b = {0};
+		char buf[65536];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+			sbuf_append(&b, buf, n);
+		fclose(in);
+		*len = b.len;
+		*data = sbuf_steal(&b);
+	} else if (rc == RC_OK) {
+		rc = RC_INTERNAL;
+	}
+	unlink(x->path);
+	return rc;
+}
+
+/* Audit the export (before the file leaves) and answer with the file. */
+static int export_send(struct req *r, struct export_ctx *x, int rc, const char *name,
+		       const char *object_type)
+{
+	char *data;
+	size_t len;
+	rc = export_close(x, rc, &data, &len);
+	if (rc == RC_OK && x->too_many)
+		rc = req_fail(r, RC_VALIDATION_FAILED, "org_id",
+			      "more than %d rows: export a smaller area or a narrower filter",
+			      EXPORT_MAX_ROWS);
+	if (rc != RC_OK) {
+		free(data);
+		return rc;
+	}
+	rc = req_tx_begin(r);
+	if (rc == RC_OK)
+		rc = req_audit(r, NULL, object_type, "", 0,
+			       json_pack("{s:s, s:I, s:b, s:s?, s:O}", "format", x->xlsx ? "xlsx" : "csv",
+					 "rows", (json_int_t)x->rows, "unmasked", x->unmask, "reason",
+					 q_str(r, "reason"), "filter", r->query));
+	rc = req_tx_end(r, rc);
+	if (rc != RC_OK) {
+		free(data);
+		return rc;
+	}
+	req_add_header(r, "Cache-Control", "no-store");
+	req_add_header(r, "Content-Disposition",
+		       arena_printf(&r->arena, "attachment; filename=\"%s.%s\"", name,
+				    x->xlsx ? "xlsx" : "csv"));
+	return req_reply_raw(r, 200,
+			     x->xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+				     : "text/csv; charset=utf-8",
+			     data, len, true);
 }
 
 /* The export filter: the list filter without paging. */
 static int export_filter(struct req *r, struct resident_filter *f)
 {
 	memset(f, 0, sizeof(*f));
-	int64_t org = q_int(r, "org_id", 0);
-	if (org != 0) {
-		struct org_node n;
-		int rc = org_get(r->db, &r->arena, org, &n);
-		if (rc == RC_NOT_FOUND)
-			return req_fail(r, rc, "org_id", "no such node");
-		if (rc != RC_OK)
-			return rc;
-		if ((rc = req_scope(r, PERM_REGISTRY_EXPORT, n.code)) != RC_OK)
-			return rc;
-		f->roots = arena_printf(&r->arena, "[\"%s\"]", n.code);
-	} else {
-		f->roots = principal_roots(r->who, PERM_REGISTRY_EXPORT, &r->arena);
-	}
+	int rc = registry_list_roots(r, PERM_REGISTRY_EXPORT, &f->roots);
+	if (rc != RC_OK)
+		return rc;
 	f->tag = q_str(r, "tag");
 	f->residence_type = q_str(r, "residence_type");
 	f->status = q_str(r, "status") ? q_str(r, "status") : "active";
@@ -175,51 +275,14 @@ static int unmask_allowed(struct req *r, const char *roots)
 	return rc;
 }
 
-static int build_xlsx(struct export_ctx *x, struct resident_filter *f, char **data, size_t *len)
-{
-	char path[] = "/tmp/grassroots-export-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return RC_INTERNAL;
-	close(fd);
-	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = "/tmp"};
-	lxw_workbook *wb = workbook_new_opt(path, &opts);
-	if (wb == NULL) {
-		unlink(path);
-		return RC_INTERNAL;
-	}
-	x->sheet = workbook_add_worksheet(wb, "residents");
-	for (int c = 0; export_columns[c]; c++)
-		worksheet_write_string(x->sheet, 0, (lxw_col_t)c, export_columns[c], NULL);
-	int rc = residents_each(x->r->db, f, x->r->who, export_row, x);
-	if (workbook_close(wb) != LXW_NO_ERROR && rc == RC_OK)
-		rc = RC_INTERNAL;
-	FILE *in = rc == RC_OK ? fopen(path, "rb") : NULL;
-	if (in != NULL) {
-		struct sbuf b = {0};
-		char buf[65536];
-		size_t n;
-		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-			sbuf_append(&b, buf, n);
-		fclose(in);
-		*len = b.len;
-		*data = sbuf_steal(&b);
-	} else if (rc == RC_OK) {
-		rc = RC_INTERNAL;
-	}
-	unlink(path);
-	return rc;
-}
-
 int api_residents_export(struct req *r)
 {
 	struct resident_filter f;
 	int rc = export_filter(r, &f);
 	if (rc != RC_OK)
 		return rc;
-	if (f.roots == NULL)
-		return req_fail(r, RC_FORBIDDEN, NULL, NULL);
-	struct export_ctx x = {.r = r, .xlsx = strcmp(q_str(r, "format"), "xlsx") == 0};
+	struct export_ctx x = {.r = r, .columns = resident_columns,
+			       .xlsx = strcmp(q_str(r, "format"), "xlsx") == 0};
 	x.unmask = json_is_true(json_object_get(r->query, "unmask"));
 	if (x.unmask) {
 		if (q_str(r, "reason") == NULL)
@@ -229,46 +292,54 @@ int api_residents_export(struct req *r)
 			return req_fail(r, RC_FORBIDDEN, "unmask",
 					"your roles may not see clear numbers in all of this area");
 	}
-	char *data = NULL;
-	size_t len = 0;
-	if (x.xlsx) {
-		rc = build_xlsx(&x, &f, &data, &len);
-	} else {
-		sbuf_puts(&x.csv, "\xEF\xBB\xBF"); /* BOM: spreadsheets then read UTF-8 */
-		for (int c = 0; export_columns[c]; c++) {
-			if (c)
-				sbuf_puts(&x.csv, ",");
-			sbuf_puts(&x.csv, export_columns[c]);
-		}
-		sbuf_puts(&x.csv, "\r\n");
-		rc = residents_each(r->db, &f, r->who, export_row, &x);
-		len = x.csv.len;
-		data = sbuf_steal(&x.csv);
-	}
-	if (rc != RC_OK) {
-		free(data);
-		return rc;
-	}
-	/* The record is written before the file leaves. */
-	rc = req_tx_begin(r);
+	rc = export_open(&x, "residents");
 	if (rc == RC_OK)
-		rc = req_audit(r, NULL, "resident", "", 0,
-			       json_pack("{s:s, s:I, s:b, s:s?, s:O}", "format", x.xlsx ? "xlsx" : "csv",
-					 "rows", (json_int_t)x.rows, "unmasked", x.unmask, "reason",
-					 q_str(r, "reason"), "filter", r->query));
-	rc = req_tx_end(r, rc);
-	if (rc != RC_OK) {
-		free(data);
+		rc = residents_each(r->db, &f, r->who, export_row, &x);
+	return export_send(r, &x, rc, "residents", "resident");
+}
+
+/* Buildings, addresses, houses, households and units: the list's filters,
+ * every row in scope (masked numbers only). */
+static int list_export(struct req *r, const struct list_kind *k)
+{
+	const char *roots;
+	int rc = registry_list_roots(r, PERM_REGISTRY_EXPORT, &roots);
+	if (rc != RC_OK)
 		return rc;
-	}
-	req_add_header(r, "Cache-Control", "no-store");
-	req_add_header(r, "Content-Disposition",
-		       x.xlsx ? "attachment; filename=\"residents.xlsx\""
-			      : "attachment; filename=\"residents.csv\"");
-	return req_reply_raw(r, 200,
-			     x.xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-				    : "text/csv; charset=utf-8",
-			     data, len, true);
+	struct export_ctx x = {.r = r, .columns = k->columns,
+			       .xlsx = strcmp(q_str(r, "format"), "xlsx") == 0};
+	rc = export_open(&x, k->name);
+	struct list_rows rows = {.each = export_row, .ctx = &x};
+	json_t *none = NULL;
+	int64_t total = 0;
+	if (rc == RC_OK)
+		rc = k->fetch(r, roots, &rows, &none, &total);
+	return export_send(r, &x, rc, k->name, k->object_type);
+}
+
+int api_buildings_export(struct req *r)
+{
+	return list_export(r, &list_buildings);
+}
+
+int api_addresses_export(struct req *r)
+{
+	return list_export(r, &list_addresses);
+}
+
+int api_houses_export(struct req *r)
+{
+	return list_export(r, &list_houses);
+}
+
+int api_households_export(struct req *r)
+{
+	return list_export(r, &list_households);
+}
+
+int api_units_export(struct req *r)
+{
+	return list_export(r, &list_units);
 }
 
 int api_registry_import(struct req *r)

@@ -943,14 +943,13 @@ static json_t *household_row(sqlite3_stmt *st)
 			 db_col_text(st, 5), "members", (json_int_t)sqlite3_column_int64(st, 6));
 }
 
-int households_list(struct db *db, const char *roots, int64_t address_id, int64_t limit,
-		    int64_t offset, json_t **items_new, int64_t *total)
+int households_list(struct db *db, const char *roots, int64_t address_id, const struct list_rows *rows, json_t **items_new, int64_t *total)
 {
 #define HOUSEHOLDS_FROM                                                                         \
 	" FROM json_each(?1) rt JOIN households h ON h.code >= rt.value AND h.code < rt.value || ';'" \
 	" JOIN addresses a ON a.id = h.address_id JOIN buildings b ON b.id = a.building_id"        \
 	" WHERE (?2 IS NULL OR h.address_id = ?2)"
-	struct list_query q = {roots, address_id, NULL, limit, offset};
+	struct list_query q = {roots, address_id, NULL, rows};
 	return registry_list(db, db_stmt(db, "SELECT count(*)" HOUSEHOLDS_FROM),
 			     db_stmt(db, "SELECT h.id, h.address_id, h.code, h.number, " ADDRESS_TEXT_SQL
 					 ", (SELECT name FROM residents WHERE id = h.head_id),"

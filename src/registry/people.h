@@ -77,7 +77,6 @@ int household_claim_head(struct db *db, int64_t household_id, int64_t resident_i
 			 const struct actor *who);
 /* With address, members (as p sees them) and the house. */
 int household_json(struct db *db, int64_t id, const struct principal *p, json_t **out_new);
-int households_list(struct db *db, const char *roots, int64_t address_id, int64_t limit,
-		    int64_t offset, json_t **items_new, int64_t *total);
+int households_list(struct db *db, const char *roots, int64_t address_id, const struct list_rows *rows, json_t **items_new, int64_t *total);
 
 #endif

@@ -279,13 +279,12 @@ static json_t *building_row(sqlite3_stmt *st)
 			 (json_int_t)sqlite3_column_int64(st, 8));
 }
 
-int buildings_list(struct db *db, const char *roots, int64_t grid_id, int64_t limit,
-		   int64_t offset, json_t **items_new, int64_t *total)
+int buildings_list(struct db *db, const char *roots, int64_t grid_id, const struct list_rows *rows, json_t **items_new, int64_t *total)
 {
 #define BUILDINGS_FROM                                                                         \
 	" FROM json_each(?1) r JOIN buildings b ON b.code >= r.value AND b.code < r.value || ';'" \
 	" WHERE (?2 IS NULL OR b.grid_id = ?2)"
-	struct list_query q = {roots, grid_id, NULL, limit, offset};
+	struct list_query q = {roots, grid_id, NULL, rows};
 	return registry_list(
 		db, db_stmt(db, "SELECT count(*)" BUILDINGS_FROM),
 		db_stmt(db, "SELECT b.id, b.grid_id, b.code, b.street, b.number, b.name,"
@@ -434,13 +433,12 @@ static json_t *address_row(sqlite3_stmt *st)
 			 db_col_text(st, 3), "room", db_col_text(st, 4), "text", db_col_text(st, 5));
 }
 
-int addresses_list(struct db *db, const char *roots, int64_t building_id, int64_t limit,
-		   int64_t offset, json_t **items_new, int64_t *total)
+int addresses_list(struct db *db, const char *roots, int64_t building_id, const struct list_rows *rows, json_t **items_new, int64_t *total)
 {
 #define ADDRESSES_FROM                                                                         \
 	" FROM json_each(?1) r JOIN addresses a ON a.code >= r.value AND a.code < r.value || ';'" \
 	" JOIN buildings b ON b.id = a.building_id WHERE (?2 IS NULL OR a.building_id = ?2)"
-	struct list_query q = {roots, building_id, NULL, limit, offset};
+	struct list_query q = {roots, building_id, NULL, rows};
 	return registry_list(db, db_stmt(db, "SELECT count(*)" ADDRESSES_FROM),
 			     db_stmt(db, "SELECT a.id, a.building_id, a.code, a.unit, a.room, "
 					 ADDRESS_TEXT_SQL ADDRESSES_FROM
@@ -596,14 +594,13 @@ static json_t *house_row(sqlite3_stmt *st)
 			 "occupancy", db_col_text(st, 6), "address", db_col_text(st, 7));
 }
 
-int houses_list(struct db *db, const char *roots, const char *occupancy, int64_t limit,
-		int64_t offset, json_t **items_new, int64_t *total)
+int houses_list(struct db *db, const char *roots, const char *occupancy, const struct list_rows *rows, json_t **items_new, int64_t *total)
 {
 #define HOUSES_FROM                                                                         \
 	" FROM json_each(?1) r JOIN houses h ON h.code >= r.value AND h.code < r.value || ';'" \
 	" JOIN addresses a ON a.id = h.address_id JOIN buildings b ON b.id = a.building_id"   \
 	" WHERE (?2 IS NULL OR h.occupancy = ?2)"
-	struct list_query q = {roots, 0, occupancy, limit, offset};
+	struct list_query q = {roots, 0, occupancy, rows};
 	return registry_list(db, db_stmt(db, "SELECT count(*)" HOUSES_FROM),
 			     db_stmt(db, "SELECT h.id, h.address_id, h.code, h.area, h.use, h.ownership,"
 					 " h.occupancy, " ADDRESS_TEXT_SQL HOUSES_FROM
@@ -774,14 +771,14 @@ int unit_json(struct db *db, int64_t id, json_t **out_new)
 	return rc;
 }
 
-int units_list(struct db *db, const char *roots, const char *type, int64_t limit, int64_t offset,
+int units_list(struct db *db, const char *roots, const char *type, const struct list_rows *rows,
 	       json_t **items_new, int64_t *total)
 {
 #define UNITS_FROM                                                                         \
 	" FROM json_each(?1) r JOIN units u ON u.code >= r.value AND u.code < r.value || ';'" \
 	" JOIN addresses a ON a.id = u.address_id JOIN buildings b ON b.id = a.building_id"   \
 	" WHERE (?2 IS NULL OR u.type = ?2)"
-	struct list_query q = {roots, 0, type, limit, offset};
+	struct list_query q = {roots, 0, type, rows};
 	return registry_list(db, db_stmt(db, "SELECT count(*)" UNITS_FROM),
 			     db_stmt(db, "SELECT " UNIT_COLUMNS UNITS_FROM
 					 " ORDER BY u.code, u.id LIMIT ?3 OFFSET ?4"),

@@ -37,8 +37,7 @@ int unit_code(struct db *db, int64_t id, char code[16]);
 int building_json(struct db *db, int64_t id, json_t **out_new);
 /* Buildings within roots (JSON array of codes), optionally only those of
  * one grid (grid_id 0: all). */
-int buildings_list(struct db *db, const char *roots, int64_t grid_id, int64_t limit,
-		   int64_t offset, json_t **items_new, int64_t *total);
+int buildings_list(struct db *db, const char *roots, int64_t grid_id, const struct list_rows *rows, json_t **items_new, int64_t *total);
 
 /* A new address in a building.  RC_CONFLICT when unit and room exist. */
 int address_insert(struct db *db, int64_t building_id, const char *unit, const char *room,
@@ -49,8 +48,7 @@ int address_ensure(struct db *db, int64_t building_id, const char *unit, const c
 int address_update(struct db *db, int64_t id, const char *unit, const char *room,
 		   const struct actor *who);
 int address_json(struct db *db, int64_t id, json_t **out_new);
-int addresses_list(struct db *db, const char *roots, int64_t building_id, int64_t limit,
-		   int64_t offset, json_t **items_new, int64_t *total);
+int addresses_list(struct db *db, const char *roots, int64_t building_id, const struct list_rows *rows, json_t **items_new, int64_t *total);
 
 struct house_in {
 	const json_t *area; /* number, null, or NULL to leave */
@@ -61,8 +59,7 @@ int house_insert(struct db *db, int64_t address_id, const char *code, const stru
 		 const struct actor *who, int64_t *id);
 int house_update(struct db *db, int64_t id, const struct house_in *in, const struct actor *who);
 int house_json(struct db *db, int64_t id, json_t **out_new);
-int houses_list(struct db *db, const char *roots, const char *occupancy, int64_t limit,
-		int64_t offset, json_t **items_new, int64_t *total);
+int houses_list(struct db *db, const char *roots, const char *occupancy, const struct list_rows *rows, json_t **items_new, int64_t *total);
 
 struct unit_in {
 	const char *name, *credit_code, *type, *contact_name, *phone;
@@ -73,7 +70,7 @@ int unit_insert(struct db *db, const struct unit_in *in, const char *code, const
 int unit_update(struct db *db, int64_t id, const struct unit_in *in, const char *code,
 		const struct actor *who);
 int unit_json(struct db *db, int64_t id, json_t **out_new);
-int units_list(struct db *db, const char *roots, const char *type, int64_t limit, int64_t offset,
+int units_list(struct db *db, const char *roots, const char *type, const struct list_rows *rows,
 	       json_t **items_new, int64_t *total);
 
 /* Text of an address for display and search. */

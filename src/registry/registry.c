@@ -328,9 +328,10 @@ static void bind_list(sqlite3_stmt *st, const struct list_query *q)
 	else
 		db_bind_text(st, 2, q->text);
 	/* The count statement has no ?3 and ?4; SQLite refuses those binds
-	 * harmlessly. */
-	sqlite3_bind_int64(st, 3, q->limit);
-	sqlite3_bind_int64(st, 4, q->offset);
+	 * harmlessly.  LIMIT -1 is no limit. */
+	bool all = q->rows->each != NULL;
+	sqlite3_bind_int64(st, 3, all ? -1 : q->rows->limit);
+	sqlite3_bind_int64(st, 4, all ? 0 : q->rows->offset);
 }
 
 int registry_list(struct db *db, sqlite3_stmt *count, sqlite3_stmt *list,
@@ -346,9 +347,21 @@ int registry_list(struct db *db, sqlite3_stmt *count, sqlite3_stmt *list,
 	if (src != SQLITE_ROW)
 		return db_rc(db, src);
 	bind_list(list, q);
-	json_t *items = json_array();
-	while ((src = sqlite3_step(list)) == SQLITE_ROW)
-		json_array_append_new(items, row(list));
+	const struct list_rows *rows = q->rows;
+	json_t *items = rows->each ? NULL : json_array();
+	while ((src = sqlite3_step(list)) == SQLITE_ROW) {
+		json_t *o = row(list);
+		if (items != NULL) {
+			json_array_append_new(items, o);
+			continue;
+		}
+		int stop = rows->each(rows->ctx, o);
+		json_decref(o);
+		if (stop) {
+			src = SQLITE_DONE;
+			break;
+		}
+	}
 	sqlite3_reset(list);
 	if (src != SQLITE_DONE) {
 		json_decref(items);

@@ -61,17 +61,28 @@ const char *registry_effective_roots(struct db *db, const char *roots);
 int search_json(struct db *db, const char *match, int64_t limit, int64_t offset,
 		json_t **items_new, int64_t *total);
 
-/* A page of a list: ?1 the scope roots, ?2 one filter (an id when
- * non-zero, else text when non-NULL, else NULL), ?3 limit, ?4 offset. */
+/* Which rows of a list are wanted: a page (limit, offset) returned as an
+ * array, or, when each is set, every row handed in turn to each (which
+ * borrows it and returns non-zero to stop) without building an array:
+ * exports take that way. */
+struct list_rows {
+	int64_t limit, offset;
+	int (*each)(void *ctx, json_t *row);
+	void *ctx;
+};
+
+/* A list query: ?1 the scope roots, ?2 one filter (an id when non-zero,
+ * else text when non-NULL, else NULL), ?3 limit, ?4 offset. */
 struct list_query {
 	const char *roots;
 	int64_t id;
 	const char *text;
-	int64_t limit, offset;
+	const struct list_rows *rows;
 };
 
 /* Count with `count` and list with `list` (both taking the parameters of
- * q), each list row turned into JSON by row(). */
+ * q), each list row turned into JSON by row(); *items_new is NULL when the
+ * rows went to q->rows->each. */
 int registry_list(struct db *db, sqlite3_stmt *count, sqlite3_stmt *list,
 		  const struct list_query *q, json_t *(*row)(sqlite3_stmt *st), json_t **items_new,
 		  int64_t *total);

@@ -135,14 +135,14 @@ static json_t *visit_row_with_address(sqlite3_stmt *st)
 	return v;
 }
 
-int visits_list(struct db *db, const char *roots, bool pending, int64_t limit, int64_t offset,
+int visits_list(struct db *db, const char *roots, bool pending, const struct list_rows *rows,
 		json_t **items_new, int64_t *total)
 {
 #define VISITS_FROM                                                                             \
 	" FROM json_each(?1) rt JOIN visits v ON v.code >= rt.value AND v.code < rt.value || ';'" \
 	" JOIN users u ON u.id = v.visitor_id"                                                  \
 	" WHERE (?2 IS NULL OR (v.follow_up <> '' AND v.follow_up_done = 0))"
-	struct list_query q = {roots, pending ? 1 : 0, NULL, limit, offset};
+	struct list_query q = {roots, pending ? 1 : 0, NULL, rows};
 	return registry_list(db, db_stmt(db, "SELECT count(*)" VISITS_FROM),
 			     db_stmt(db, "SELECT " VISIT_COLUMNS ", (SELECT " ADDRESS_TEXT_SQL
 					 " FROM households h JOIN addresses a ON a.id = h.address_id"

@@ -22,7 +22,7 @@ int visit_json(struct db *db, int64_t id, json_t **out_new);
 /* Visits of one household, newest first. */
 json_t *visits_of_household(struct db *db, int64_t household_id);
 /* Visits within roots; with pending, only those with an open follow-up. */
-int visits_list(struct db *db, const char *roots, bool pending, int64_t limit, int64_t offset,
+int visits_list(struct db *db, const char *roots, bool pending, const struct list_rows *rows,
 		json_t **items_new, int64_t *total);
 
 /* Population of the node with code and of each of its children: residents

@@ -513,6 +513,20 @@ async function main() {
       assert(residents === String(RESIDENTS.length), `the grid shows ${residents} residents, not ${RESIDENTS.length}`);
       await page.locator('.chart canvas').first().waitFor();
     }],
+    ['the village\'s households list downloads as a CSV holding every household shown', async () => {
+      await page.locator('nav.tabs a.tab', { hasText: zh.reg.tab.households }).click();
+      await expectText(page.locator('h1'), '枫源村委会');
+      const count = page.locator('p.muted', { hasText: zh.reg.householdCount.split('{total}')[1].trim() }).first();
+      const counted = Number((await count.innerText()).replace(/[^0-9]/g, ''));
+      const downloading = page.waitForEvent('download');
+      await page.locator('.export-bar a', { hasText: 'CSV' }).click();
+      const file = await downloading;
+      assert(file.suggestedFilename() === 'households.csv', `the file is ${file.suggestedFilename()}`);
+      const text = readFileSync(await file.path(), 'utf8');
+      const lines = text.split('\r\n').filter((l) => l);
+      assert(lines[0].replace(/^\uFEFF/, '').startsWith('id,code,address,number,head_name'), `header: ${lines[0]}`);
+      assert(counted > 0 && lines.length === counted + 1, `${lines.length - 1} rows for ${counted} households`);
+    }],
   ]);
   await desk.context.close();
 

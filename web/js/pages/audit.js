@@ -16,7 +16,7 @@ const ACTIONS = ['session.', 'session.create', 'session.delete', 'user.', 'user.
   'org.', 'org.create', 'org.update', 'org.boundary', 'org.import', 'grid.assign', 'grid.unassign',
   'resident.', 'resident.unmask', 'resident.export', 'resident.read', 'resident.list', 'resident.history', 'resident.create',
   'resident.update', 'resident.tag', 'resident.untag', 'resident.move_out', 'resident.move_in',
-  'household.', 'household.read', 'household.list', 'household.create', 'household.update',
+  'household.', 'household.read', 'household.list', 'household.create', 'household.update', 'household.export',
   'building.', 'address.', 'house.', 'unit.', 'visit.', 'visit.create', 'visit.update', 'visit.list',
   'registry.import', 'registry.search'];
 const OBJECT_TYPES = ['user', 'org', 'resident', 'household', 'building', 'address', 'house', 'unit', 'visit', 'import', 'search'];

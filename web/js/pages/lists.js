@@ -83,18 +83,26 @@ function filterForm(ctx, orgId, f, tags, children) {
   return form;
 }
 
-/* CSV and XLSX links with the list's filters; with full numbers after a reason. */
-function exportBar(orgId, f) {
+/* The export bar of a list: CSV and XLSX links carrying the list's filters
+ * (empty ones left out); onClick may take over a download. */
+function exportLinks(list, params, onClick = null, ...extra) {
   const p = new URLSearchParams();
-  const org = f.child || orgId;
-  if (org) p.set('org_id', org);
-  for (const k of EXPORT_FILTERS) if (f[k]) p.set(k, f[k]);
-  const href = (format, extra = {}) => {
+  for (const [k, v] of Object.entries(params)) if (v !== '' && v != null) p.set(k, v);
+  const link = (format, text) => {
     const q = new URLSearchParams(p);
     q.set('format', format);
-    for (const [k, v] of Object.entries(extra)) q.set(k, v);
-    return `/api/v1/residents/export?${q}`;
+    return h('a', { href: `/api/v1/${list}/export?${q}`, class: 'btn btn-small', download: '',
+      on: onClick ? { click: (ev) => onClick(ev, format) } : {} }, text);
   };
+  return h('div', { class: 'export-bar' },
+    h('span', { class: 'export-label' }, icon('download', 'icon icon-sm'), t('reg.export')),
+    link('csv', 'CSV'), link('xlsx', 'Excel (XLSX)'), ...extra);
+}
+
+/* The residents' export: full numbers after a reason for those who may unmask. */
+function exportBar(orgId, f) {
+  const params = { org_id: f.child || orgId };
+  for (const k of EXPORT_FILTERS) params[k] = f[k];
   const unmasked = h('input', { type: 'checkbox', id: 'export-unmask', name: 'export_unmask' });
   const download = async (ev, format) => {
     if (!unmasked.checked) return; // the plain link downloads by itself
@@ -103,16 +111,18 @@ function exportBar(orgId, f) {
       title: t('reg.exportUnmaskTitle'), text: t('reg.exportUnmaskText'), confirmLabel: t('reg.exportUnmaskConfirm'),
     });
     if (!reason) return;
-    const a = h('a', { href: href(format, { unmask: 'true', reason }), download: '', hidden: true });
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+    q.set('format', format);
+    q.set('unmask', 'true');
+    q.set('reason', reason);
+    const a = h('a', { href: `/api/v1/residents/export?${q}`, download: '', hidden: true });
     document.body.append(a);
     a.click();
     a.remove();
     toast(t('reg.exportStarted'));
   };
-  return h('div', { class: 'export-bar' },
-    h('span', { class: 'export-label' }, icon('download', 'icon icon-sm'), t('reg.export')),
-    h('a', { href: href('csv'), class: 'btn btn-small', download: '', on: { click: (ev) => download(ev, 'csv') } }, 'CSV'),
-    h('a', { href: href('xlsx'), class: 'btn btn-small', download: '', on: { click: (ev) => download(ev, 'xlsx') } }, 'Excel (XLSX)'),
+  return exportLinks('residents', params, download,
     can('registry.unmask') ? h('span', { class: 'check' }, unmasked, h('label', { for: 'export-unmask' }, t('reg.exportUnmask'))) : null,
     f.number ? h('p', { class: 'muted small export-note' }, t('reg.exportNoNumber')) : null);
 }
@@ -190,6 +200,7 @@ async function renderHouseholds(view, ctx) {
     scopeBar(node, 'households'),
     h('h1', { class: 'page-title' }, node ? t('reg.householdsOf', { name: node.name }) : t('reg.tab.households')),
     searchBox(ctx, orgId),
+    can('registry.export') ? exportLinks('households', { org_id: orgId }) : null,
     h('p', { class: 'muted' }, t('reg.householdCount', { total: formatNumber(page.total) })),
     page.items.length ? dataTable(cols, page.items, { caption: t('reg.tab.households') }) : empty(t('reg.noHouseholdsHere')),
     pager(page, (o) => ctx.go('/people/households', { org: orgId, offset: o })));
@@ -221,6 +232,7 @@ async function renderUnits(view, ctx) {
     scopeBar(node, 'units'),
     h('h1', { class: 'page-title' }, node ? t('reg.unitsOf', { name: node.name }) : t('reg.tab.units')),
     h('div', { class: 'search-form' }, field({ label: t('reg.field.unit_type'), name: 'type', control: typeSelect, class: 'field-narrow' })),
+    can('registry.export') ? exportLinks('units', { org_id: orgId, type }) : null,
     h('p', { class: 'muted' }, t('reg.unitCount', { total: formatNumber(page.total) })),
     page.items.length ? dataTable(cols, page.items, { caption: t('reg.tab.units') }) : empty(t('reg.noUnits')),
     pager(page, (o) => ctx.go('/people/units', { org: orgId, type, offset: o })));
