@@ -198,6 +198,22 @@ static int finish(struct req *r, int rc, int status, int (*get)(struct db *, int
 	return req_reply(r, status, o);
 }
 
+/* The same for residents and households, which are answered as the caller
+ * may see them (tags by role). */
+static int finish_seen(struct req *r, int rc, int status,
+		       int (*get)(struct db *, int64_t, const struct principal *, json_t **),
+		       int64_t id)
+{
+	rc = req_tx_end(r, rc);
+	if (rc != RC_OK)
+		return rc;
+	json_t *o;
+	rc = get(r->db, id, r->who, &o);
+	if (rc != RC_OK)
+		return rc;
+	return req_reply(r, status, o);
+}
+
 /* ---- buildings ---- */
 
 /* ---- lists ---- */
@@ -496,11 +512,6 @@ int api_households_list(struct req *r)
 	return list_reply(r, &list_households);
 }
 
-static int household_json_for(struct req *r, int64_t id, json_t **out)
-{
-	return household_json(r->db, id, r->who, out);
-}
-
 int api_households_create(struct req *r)
 {
 	char code[16];
@@ -520,14 +531,7 @@ int api_households_create(struct req *r)
 	rc = household_insert(r->db, &loc, in_str(r, "number"), &who, &id);
 	if (rc == RC_OK)
 		rc = req_audit(r, NULL, "household", id_str(r, id), 0, NULL);
-	rc = req_tx_end(r, rc);
-	if (rc != RC_OK)
-		return rc;
-	json_t *o;
-	rc = household_json_for(r, id, &o);
-	if (rc != RC_OK)
-		return rc;
-	return req_reply(r, 201, o);
+	return finish_seen(r, rc, 201, household_json, id);
 }
 
 int api_households_get(struct req *r)
@@ -537,7 +541,7 @@ int api_households_get(struct req *r)
 	if (rc != RC_OK)
 		return rc;
 	json_t *o;
-	rc = household_json_for(r, r->ids[0], &o);
+	rc = household_json(r->db, r->ids[0], r->who, &o);
 	if (rc != RC_OK)
 		return rc;
 	json_object_set_new(o, "visits", visits_of_household(r->db, r->ids[0]));
@@ -557,14 +561,7 @@ int api_households_update(struct req *r)
 		req_fail(r, rc, no.field, "%s", no.why);
 	if (rc == RC_OK)
 		rc = req_audit(r, NULL, "household", r->params[0], 0, json_incref(r->in));
-	rc = req_tx_end(r, rc);
-	if (rc != RC_OK)
-		return rc;
-	json_t *o;
-	rc = household_json_for(r, r->ids[0], &o);
-	if (rc != RC_OK)
-		return rc;
-	return req_reply(r, 200, o);
+	return finish_seen(r, rc, 200, household_json, r->ids[0]);
 }
 
 int api_households_visits(struct req *r)
@@ -690,11 +687,6 @@ static int check_tags(struct req *r, const json_t *tags, const char *code)
 	return RC_OK;
 }
 
-static int resident_json_for(struct req *r, int64_t id, json_t **out)
-{
-	return resident_json(r->db, id, r->who, out);
-}
-
 int api_residents_create(struct req *r)
 {
 	struct location loc;
@@ -731,14 +723,7 @@ int api_residents_create(struct req *r)
 		rc = household_claim_head(r->db, loc.household_id, id, &who);
 	if (rc == RC_OK)
 		rc = req_audit(r, NULL, "resident", id_str(r, id), 0, NULL);
-	rc = req_tx_end(r, rc);
-	if (rc != RC_OK)
-		return rc;
-	json_t *o;
-	rc = resident_json_for(r, id, &o);
-	if (rc != RC_OK)
-		return rc;
-	return req_reply(r, 201, o);
+	return finish_seen(r, rc, 201, resident_json, id);
 }
 
 int api_residents_get(struct req *r)
@@ -747,7 +732,7 @@ int api_residents_get(struct req *r)
 	 * and its code, and the scope is checked on that code before anything
 	 * is answered (out of scope answers 404 like a missing row). */
 	json_t *o;
-	int rc = r->ids[0] == 0 ? RC_NOT_FOUND : resident_json_for(r, r->ids[0], &o);
+	int rc = r->ids[0] == 0 ? RC_NOT_FOUND : resident_json(r->db, r->ids[0], r->who, &o);
 	if (rc == RC_NOT_FOUND)
 		return req_fail(r, rc, NULL, NULL);
 	if (rc != RC_OK)
@@ -790,14 +775,7 @@ int api_residents_update(struct req *r)
 		json_object_foreach(r->in, key, v) json_array_append_new(fields, json_string(key));
 		rc = req_audit(r, NULL, "resident", r->params[0], 0, json_pack("{s:o}", "fields", fields));
 	}
-	rc = req_tx_end(r, rc);
-	if (rc != RC_OK)
-		return rc;
-	json_t *o;
-	rc = resident_json_for(r, r->ids[0], &o);
-	if (rc != RC_OK)
-		return rc;
-	return req_reply(r, 200, o);
+	return finish_seen(r, rc, 200, resident_json, r->ids[0]);
 }
 
 int api_residents_unmask(struct req *r)
@@ -859,14 +837,7 @@ int api_residents_tag_put(struct req *r)
 	rc = resident_tag_set(r->db, r->ids[0], def->name, in_json(r, "attrs"), in_str(r, "since"), &who);
 	if (rc == RC_OK)
 		rc = req_audit(r, NULL, "resident", r->params[0], 0, json_pack("{s:s}", "tag", def->name));
-	rc = req_tx_end(r, rc);
-	if (rc != RC_OK)
-		return rc;
-	json_t *o;
-	rc = resident_json_for(r, r->ids[0], &o);
-	if (rc != RC_OK)
-		return rc;
-	return req_reply(r, 200, o);
+	return finish_seen(r, rc, 200, resident_json, r->ids[0]);
 }
 
 int api_residents_tag_delete(struct req *r)
@@ -907,7 +878,7 @@ static int move(struct req *r, bool in)
 	if (strlen(on) != 10)
 		return req_fail(r, RC_VALIDATION_FAILED, "on", "a date is written YYYY-MM-DD");
 	json_t *cur;
-	rc = resident_json_for(r, r->ids[0], &cur);
+	rc = resident_json(r->db, r->ids[0], r->who, &cur);
 	if (rc != RC_OK)
 		return rc;
 	bool active = strcmp(json_string_value(json_object_get(cur, "status")), "active") == 0;
@@ -923,14 +894,7 @@ static int move(struct req *r, bool in)
 			   in_str(r, in ? "from" : "to"), in_str(r, "reason"), &who);
 	if (rc == RC_OK)
 		rc = req_audit(r, NULL, "resident", r->params[0], 0, json_pack("{s:s}", "on", on));
-	rc = req_tx_end(r, rc);
-	if (rc != RC_OK)
-		return rc;
-	json_t *o;
-	rc = resident_json_for(r, r->ids[0], &o);
-	if (rc != RC_OK)
-		return rc;
-	return req_reply(r, 200, o);
+	return finish_seen(r, rc, 200, resident_json, r->ids[0]);
 }
 
 int api_residents_move_out(struct req *r)
