@@ -41,14 +41,6 @@ const char *users_check_password(const char *password, const char *username)
 	return NULL;
 }
 
-static int step_done(struct db *db, sqlite3_stmt *st)
-{
-	int src = sqlite3_step(st);
-	int rc = (src == SQLITE_DONE || src == SQLITE_ROW) ? RC_OK : db_rc(db, src);
-	sqlite3_reset(st);
-	return rc;
-}
-
 int users_find_login(struct db *db, const char *username, struct login_user *u)
 {
 	sqlite3_stmt *st =
@@ -95,7 +87,7 @@ int users_login_failed(struct db *db, int64_t id, int attempts, int lock_s, bool
 		sqlite3_bind_int64(st, 1, now + lock_s);
 		sqlite3_bind_int64(st, 2, id);
 		*locked = true;
-		return step_done(db, st);
+		return db_step_done(db, st);
 	}
 	return RC_OK;
 }
@@ -110,7 +102,7 @@ int users_login_ok(struct db *db, int64_t id, const char *new_hash)
 	sqlite3_bind_int64(st, 1, clock_now());
 	db_bind_text(st, 2, new_hash);
 	sqlite3_bind_int64(st, 3, id);
-	return step_done(db, st);
+	return db_step_done(db, st);
 }
 
 int users_insert(struct db *db, const char *username, const char *display_name,
@@ -128,7 +120,7 @@ int users_insert(struct db *db, const char *username, const char *display_name,
 	sqlite3_bind_int64(st, 4, now);
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int64(st, 6, now);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc == RC_OK)
 		*id = db_last_id(db);
 	return rc;
@@ -147,7 +139,7 @@ int users_set_password(struct db *db, int64_t id, const char *password_hash)
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int64(st, 4, id);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc == RC_OK && db_changes(db) == 0)
 		rc = RC_NOT_FOUND;
 	return rc;
@@ -163,7 +155,7 @@ int users_set_disabled(struct db *db, int64_t id, bool disabled)
 	sqlite3_bind_int(st, 1, disabled ? 1 : 0);
 	sqlite3_bind_int64(st, 2, clock_now());
 	sqlite3_bind_int64(st, 3, id);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc == RC_OK && db_changes(db) == 0)
 		rc = RC_NOT_FOUND;
 	return rc;
@@ -179,7 +171,7 @@ int users_set_display_name(struct db *db, int64_t id, const char *name)
 	db_bind_text(st, 1, name);
 	sqlite3_bind_int64(st, 2, clock_now());
 	sqlite3_bind_int64(st, 3, id);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc == RC_OK && db_changes(db) == 0)
 		rc = RC_NOT_FOUND;
 	return rc;
@@ -194,7 +186,7 @@ int users_unlock(struct db *db, int64_t id)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, clock_now());
 	sqlite3_bind_int64(st, 2, id);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc == RC_OK && db_changes(db) == 0)
 		rc = RC_NOT_FOUND;
 	return rc;
@@ -393,7 +385,7 @@ int users_grant(struct db *db, int64_t user_id, int role, int64_t org_id, int64_
 	if (granted_by)
 		sqlite3_bind_int64(st, 4, granted_by);
 	sqlite3_bind_int64(st, 5, clock_now());
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc == RC_OK)
 		*grant_id = db_last_id(db);
 	return rc;

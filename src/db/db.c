@@ -284,6 +284,16 @@ bool db_in_transaction(struct db *db)
 	return !sqlite3_get_autocommit(db->h);
 }
 
+int db_step_done(struct db *db, sqlite3_stmt *st)
+{
+	if (st == NULL)
+		return RC_INTERNAL;
+	int src = sqlite3_step(st);
+	int rc = (src == SQLITE_DONE || src == SQLITE_ROW) ? RC_OK : db_rc(db, src);
+	sqlite3_reset(st);
+	return rc;
+}
+
 int db_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s == NULL)

@@ -52,6 +52,11 @@ int db_exec_static(struct db *db, const char *sql);
  * results for /metrics. */
 int db_rc(struct db *db, int sqlite_rc);
 
+/* Run a statement that returns no rows (or whose rows are not wanted)
+ * and reset it: RC_OK, RC_INTERNAL for a NULL statement (not prepared),
+ * or db_rc's mapping of the failure. */
+int db_step_done(struct db *db, sqlite3_stmt *st);
+
 /* Bind text, NULL when s is NULL. */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Column text, never NULL (empty string for SQL NULL). */

@@ -19,13 +19,6 @@
 #define FIELD_ID "resident.id_number"
 #define FIELD_PHONE "resident.phone"
 
-static int step_done(struct db *db, sqlite3_stmt *st)
-{
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	return src == SQLITE_DONE || src == SQLITE_ROW ? RC_OK : db_rc(db, src);
-}
-
 static int refuse(struct refusal *no, const char *field, const char *why)
 {
 	no->field = field;
@@ -532,7 +525,7 @@ int resident_tag_set(struct db *db, int64_t id, const char *tag, const json_t *a
 	db_bind_text(st, 2, tag);
 	db_bind_text(st, 3, text);
 	db_bind_text(st, 4, since);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	json_error_t err;
 	json_t *now = json_loads(text, 0, &err);
 	free(text);
@@ -559,7 +552,7 @@ int resident_tag_del(struct db *db, int64_t id, const char *tag, const struct ac
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
 	db_bind_text(st, 2, tag);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc != RC_OK)
 		return rc;
 	if (db_changes(db) == 0)
@@ -588,7 +581,7 @@ int resident_move(struct db *db, int64_t id, bool in, const struct location *loc
 	if (who->id)
 		sqlite3_bind_int64(st, 6, who->id);
 	sqlite3_bind_int64(st, 7, clock_now());
-	rc = step_done(db, st);
+	rc = db_step_done(db, st);
 	if (rc != RC_OK)
 		return rc;
 	if (in) {
@@ -611,7 +604,7 @@ int resident_move(struct db *db, int64_t id, bool in, const struct location *loc
 	}
 	sqlite3_bind_int64(st, 5, clock_now());
 	sqlite3_bind_int64(st, 6, id);
-	rc = step_done(db, st);
+	rc = db_step_done(db, st);
 	if (rc == RC_OK)
 		rc = search_put(db, SEARCH_RESIDENT, id, c.name, in ? loc->code : c.code, in);
 	if (rc != RC_OK)
@@ -786,7 +779,7 @@ int household_insert(struct db *db, const struct location *loc, const char *numb
 	db_bind_text(st, 3, number ? number : "");
 	sqlite3_bind_int64(st, 4, now);
 	sqlite3_bind_int64(st, 5, now);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc != RC_OK)
 		return rc;
 	*id = db_last_id(db);
@@ -838,7 +831,7 @@ int household_update(struct db *db, int64_t id, const char *number, int64_t head
 	sqlite3_bind_int64(st, 2, head_id);
 	sqlite3_bind_int64(st, 3, clock_now());
 	sqlite3_bind_int64(st, 4, id);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc == RC_OK)
 		return registry_version(db, "household", id, who, changes);
 	json_decref(changes);
@@ -855,7 +848,7 @@ int household_claim_head(struct db *db, int64_t household_id, int64_t resident_i
 	sqlite3_bind_int64(st, 1, resident_id);
 	sqlite3_bind_int64(st, 2, clock_now());
 	sqlite3_bind_int64(st, 3, household_id);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc != RC_OK || db_changes(db) == 0)
 		return rc;
 	return registry_version(db, "household", household_id, who,
@@ -873,7 +866,7 @@ static int release_head(struct db *db, int64_t household_id, int64_t resident_id
 	sqlite3_bind_int64(st, 1, clock_now());
 	sqlite3_bind_int64(st, 2, household_id);
 	sqlite3_bind_int64(st, 3, resident_id);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc != RC_OK || db_changes(db) == 0)
 		return rc;
 	return registry_version(db, "household", household_id, who,

@@ -13,14 +13,6 @@
 #include "core/secure.h"
 #include "registry/validate.h"
 
-static int step_done(struct db *db, sqlite3_stmt *st)
-{
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	return src == SQLITE_DONE || src == SQLITE_ROW ? RC_OK : db_rc(db, src);
-}
-
-
 int building_code(struct db *db, int64_t id, char code[16])
 {
 	return registry_code(db, db_stmt(db, "SELECT code FROM buildings WHERE id = ?"), id, code);
@@ -117,7 +109,7 @@ int building_ensure(struct db *db, const struct building_in *in, const struct ac
 	bind_coord(st, 7, in->lat);
 	sqlite3_bind_int64(st, 8, now);
 	sqlite3_bind_int64(st, 9, now);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc != RC_OK)
 		return rc;
 	*id = db_last_id(db);
@@ -169,7 +161,7 @@ int building_update(struct db *db, int64_t id, const char *street, const char *n
 	bind_coord(st, 7, lat);
 	sqlite3_bind_int64(st, 8, clock_now());
 	sqlite3_bind_int64(st, 9, id);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc != RC_OK) {
 		json_decref(changes);
 		return rc;
@@ -317,7 +309,7 @@ int address_insert(struct db *db, int64_t building_id, const char *unit, const c
 	db_bind_text(st, 4, room ? room : "");
 	sqlite3_bind_int64(st, 5, now);
 	sqlite3_bind_int64(st, 6, now);
-	rc = step_done(db, st);
+	rc = db_step_done(db, st);
 	if (rc != RC_OK)
 		return rc;
 	*id = db_last_id(db);
@@ -380,7 +372,7 @@ int address_update(struct db *db, int64_t id, const char *unit, const char *room
 	db_bind_text(st, 2, room);
 	sqlite3_bind_int64(st, 3, clock_now());
 	sqlite3_bind_int64(st, 4, id);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc == RC_OK)
 		rc = reindex_address(db, id);
 	if (rc == RC_OK)
@@ -455,7 +447,7 @@ static int set_owners(struct db *db, int64_t house_id, const json_t *ids)
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, house_id);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	size_t i;
 	json_t *v;
 	json_array_foreach(ids, i, v)
@@ -468,7 +460,7 @@ static int set_owners(struct db *db, int64_t house_id, const json_t *ids)
 			return RC_INTERNAL;
 		sqlite3_bind_int64(st, 1, house_id);
 		sqlite3_bind_int64(st, 2, json_integer_value(v));
-		rc = step_done(db, st);
+		rc = db_step_done(db, st);
 	}
 	return rc;
 }
@@ -489,7 +481,7 @@ int house_insert(struct db *db, int64_t address_id, const char *code, const stru
 	db_bind_text(st, 6, in->occupancy);
 	sqlite3_bind_int64(st, 7, now);
 	sqlite3_bind_int64(st, 8, now);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc != RC_OK)
 		return rc;
 	*id = db_last_id(db);
@@ -538,7 +530,7 @@ int house_update(struct db *db, int64_t id, const struct house_in *in, const str
 	db_bind_text(st, 5, in->occupancy);
 	sqlite3_bind_int64(st, 6, clock_now());
 	sqlite3_bind_int64(st, 7, id);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc == RC_OK && in->owner_ids != NULL) {
 		rc = set_owners(db, id, in->owner_ids);
 		json_object_set_new(changes, "owners", json_pack("[n,O]", in->owner_ids));
@@ -648,7 +640,7 @@ int unit_insert(struct db *db, const struct unit_in *in, const char *code, const
 	db_bind_text(st, 9, code);
 	sqlite3_bind_int64(st, 10, now);
 	sqlite3_bind_int64(st, 11, now);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	if (rc != RC_OK)
 		return rc;
 	*id = db_last_id(db);
@@ -721,7 +713,7 @@ int unit_update(struct db *db, int64_t id, const struct unit_in *in, const char 
 	db_bind_text(st, 10, code);
 	sqlite3_bind_int64(st, 11, clock_now());
 	sqlite3_bind_int64(st, 12, id);
-	int rc = step_done(db, st);
+	int rc = db_step_done(db, st);
 	char name[256];
 	if (rc == RC_OK) {
 		st = db_stmt(db, "SELECT name FROM units WHERE id = ?");
