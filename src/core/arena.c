@@ -5,7 +5,9 @@
  */
 #include "core/arena.h"
 
+#include <pthread.h>
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +22,31 @@ struct arena_chunk {
 	alignas(max_align_t) unsigned char data[];
 };
 
+/* One standard chunk kept per thread from the last arena freed there: a
+ * server thread then allocates no chunk per request, and glibc does not
+ * consolidate its small-block bins on every 8 KiB request. */
+static pthread_key_t spare_key;
+static pthread_once_t spare_once = PTHREAD_ONCE_INIT;
+
+static void spare_init(void)
+{
+	/* The thread's chunk is freed when the thread ends. */
+	if (pthread_key_create(&spare_key, free) != 0)
+		abort();
+}
+
 static struct arena_chunk *chunk_new(size_t cap)
 {
-	struct arena_chunk *c = malloc(sizeof(*c) + cap);
+	struct arena_chunk *c = NULL;
+	if (cap == ARENA_CHUNK) {
+		pthread_once(&spare_once, spare_init);
+		c = pthread_getspecific(spare_key);
+		if (c != NULL)
+			pthread_setspecific(spare_key, NULL);
+	}
+	if (c == NULL) {
+		c = malloc(sizeof(*c) + cap);
+	}
 	if (c == NULL) {
 		fputs("out of memory\n", stderr);
 		abort();
@@ -120,12 +144,21 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return d;
 }
 
+static bool keep_spare(struct arena_chunk *c)
+{
+	pthread_once(&spare_once, spare_init);
+	if (pthread_getspecific(spare_key) != NULL)
+		return false;
+	return pthread_setspecific(spare_key, c) == 0;
+}
+
 void arena_free(struct arena *a)
 {
 	struct arena_chunk *c = a->head;
 	while (c != NULL) {
 		struct arena_chunk *next = c->next;
-		free(c);
+		if (c->cap != ARENA_CHUNK || !keep_spare(c))
+			free(c);
 		c = next;
 	}
 	a->head = NULL;

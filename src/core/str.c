@@ -55,6 +55,64 @@ void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void sbuf_json_str(struct sbuf *b, const char *s)
+{
+	if (s == NULL) {
+		sbuf_append(b, "null", 4);
+		return;
+	}
+	static const char hex[] = "0123456789abcdef";
+	sbuf_append(b, "\"", 1);
+	const char *run = s;
+	for (;; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		sbuf_append(b, run, (size_t)(s - run));
+		if (c == '\0')
+			break;
+		char esc[6] = {'\\', (char)c};
+		size_t n = 2;
+		switch (c) {
+		case '"':
+		case '\\':
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
+		}
+		sbuf_append(b, esc, n);
+		run = s + 1;
+	}
+	sbuf_append(b, "\"", 1);
+}
+
+void sbuf_json_key(struct sbuf *b, const char *key)
+{
+	if (b->len > 0 && b->buf[b->len - 1] != '{')
+		sbuf_append(b, ",", 1);
+	sbuf_json_str(b, key);
+	sbuf_append(b, ":", 1);
+}
+
+void sbuf_json_int(struct sbuf *b, int64_t v)
+{
+	char t[24];
+	int n = snprintf(t, sizeof(t), "%lld", (long long)v);
+	sbuf_append(b, t, (size_t)n);
+}
+
 char *sbuf_steal(struct sbuf *b)
 {
 	if (b->buf == NULL)

@@ -23,6 +23,14 @@ void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(pri
 char *sbuf_steal(struct sbuf *b);
 void sbuf_free(struct sbuf *b);
 
+/* JSON text written straight into a buffer, for the hottest replies where
+ * building a jansson tree costs more than the query.  A string is quoted
+ * and escaped (s must be valid UTF-8); NULL writes null. */
+void sbuf_json_str(struct sbuf *b, const char *s);
+/* An object member's key: a comma first unless the object was just opened. */
+void sbuf_json_key(struct sbuf *b, const char *key);
+void sbuf_json_int(struct sbuf *b, int64_t v);
+
 /* Number of code points in a valid UTF-8 string of n bytes, or -1 when the
  * bytes are not valid UTF-8 (overlongs and surrogates rejected). */
 long utf8_count(const char *s, size_t n);

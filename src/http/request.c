@@ -25,6 +25,8 @@ int req_fail(struct req *r, int rc, const char *field, const char *fmt, ...)
 	return rc;
 }
 
+const char REQ_JSON_TYPE[] = "application/json; charset=utf-8";
+
 int req_reply(struct req *r, int status, json_t *body_new)
 {
 	if (r->out != NULL)
@@ -45,6 +47,11 @@ int req_reply_raw(struct req *r, int status, const char *type, const void *data,
 	r->raw_type = type;
 	r->rc = RC_OK;
 	return RC_OK;
+}
+
+int req_reply_json_text(struct req *r, int status, char *text, size_t len)
+{
+	return req_reply_raw(r, status, REQ_JSON_TYPE, text, len, true);
 }
 
 void req_add_header(struct req *r, const char *name, const char *value)

@@ -23,6 +23,10 @@
 #define REQ_MAX_PARAMS 4
 #define REQ_MAX_HEADERS 8
 
+/* The type of every JSON reply; raw replies of this very string are sent
+ * with the same caching rule as JSON ones. */
+extern const char REQ_JSON_TYPE[];
+
 enum auth_via { AUTH_NONE, AUTH_BEARER, AUTH_COOKIE };
 
 struct req {
@@ -77,6 +81,8 @@ int req_reply(struct req *r, int status, json_t *body_new);
 /* Answer with a non-JSON body; data must outlive the request unless owned. */
 int req_reply_raw(struct req *r, int status, const char *type, const void *data, size_t len,
 		  bool owned);
+/* Answer with JSON text already written (owned, freed after sending). */
+int req_reply_json_text(struct req *r, int status, char *text, size_t len);
 void req_add_header(struct req *r, const char *name, const char *value);
 /* Request header or NULL. */
 const char *req_header(struct req *r, const char *name);

@@ -32,6 +32,7 @@
 #include "core/secure.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "http/access_log.h"
 #include "http/assets.h"
 #include "http/input.h"
 #include "http/metrics.h"
@@ -46,7 +47,6 @@ static const struct config *cfg;
 static uint64_t request_base;
 static _Atomic uint64_t request_seq;
 static _Atomic int inflight;
-static int access_fd = -1;
 
 static const char csp[] =
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -431,8 +431,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct req *r)
 	struct MHD_Response *resp;
 	if (json != NULL) {
 		resp = MHD_create_response_from_buffer(len, json, MHD_RESPMEM_MUST_FREE);
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-					"application/json; charset=utf-8");
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, REQ_JSON_TYPE);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	} else if (r->raw != NULL) {
 		resp = MHD_create_response_from_buffer(r->raw_len, (void *)r->raw,
@@ -440,6 +439,9 @@ static enum MHD_Result respond(struct MHD_Connection *c, struct req *r)
 		len = r->raw_len;
 		if (r->raw_type)
 			MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->raw_type);
+		/* JSON written as text is personal data like any other reply. */
+		if (r->raw_type == REQ_JSON_TYPE)
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	} else {
 		resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	}
@@ -528,7 +530,7 @@ static const char *loggable_method(const char *m)
 
 static void access_log(struct req *r)
 {
-	if (access_fd < 0)
+	if (!access_log_enabled())
 		return;
 	/* Formatted directly rather than through jansson: every field is either
 	 * a number, a fixed route pattern or a checked token, and this runs on
@@ -548,8 +550,7 @@ static void access_log(struct req *r)
 			 r->status, r->raw_len, (long long)(clock_mono_us() - r->start_us), user);
 	if (n <= 0 || (size_t)n >= sizeof(line))
 		return;
-	ssize_t w = write(access_fd, line, (size_t)n);
-	(void)w;
+	access_log_line(line, (size_t)n);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -625,14 +626,9 @@ int server_run(const struct config *c)
 			  c->listen);
 		return 2;
 	}
-	if (c->access_log == NULL || strcmp(c->access_log, "-") == 0) {
-		access_fd = STDERR_FILENO;
-	} else if (strcmp(c->access_log, "off") != 0) {
-		access_fd = open(c->access_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-		if (access_fd < 0) {
-			log_error("cannot open access log %s: %s", c->access_log, strerror(errno));
-			return 1;
-		}
+	if (access_log_open(c->access_log) != 0) {
+		log_error("cannot open access log %s: %s", c->access_log, strerror(errno));
+		return 1;
 	}
 	assets_init();
 	metrics_init(routes_count);
@@ -641,6 +637,7 @@ int server_run(const struct config *c)
 				  .busy_timeout_ms = c->busy_timeout_ms};
 	if (audit_reads_start(&wopt) != RC_OK) {
 		log_error("cannot start the audit writer");
+		access_log_close();
 		return 1;
 	}
 
@@ -680,6 +677,8 @@ int server_run(const struct config *c)
 		MHD_OPTION_END);
 	if (d == NULL) {
 		log_error("cannot listen on %s (address in use or not available?)", c->listen);
+		audit_reads_stop();
+		access_log_close();
 		return 1;
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -705,7 +704,6 @@ int server_run(const struct config *c)
 	MHD_stop_daemon(d);
 	audit_reads_stop();
 	db_pool_close_all();
-	if (access_fd > STDERR_FILENO)
-		close(access_fd);
+	access_log_close();
 	return 0;
 }

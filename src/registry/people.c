@@ -405,14 +405,8 @@ int resident_code(struct db *db, int64_t id, char code[16])
 	" (SELECT " ADDRESS_TEXT_SQL " FROM addresses a JOIN buildings b ON b.id = a.building_id" \
 	"  WHERE a.id = r.address_id),"                                                       \
 	" (SELECT o.name FROM org o WHERE o.code = r.code),"                                  \
-	" (SELECT json_group_array(json_object('tag', t.tag, 'attrs', json(t.attrs),"       \
-	"  'since', t.since)) FROM resident_tags t WHERE t.resident_id = r.id)"
-
-static json_t *nullable_text(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-							 : json_string(db_col_text(st, i));
-}
+	" (SELECT group_concat(t.tag || char(31) || t.attrs || char(31) || ifnull(t.since, ''),"  \
+	"  char(30)) FROM resident_tags t WHERE t.resident_id = r.id)"
 
 static json_t *nullable_int(sqlite3_stmt *st, int i)
 {
@@ -420,41 +414,114 @@ static json_t *nullable_int(sqlite3_stmt *st, int i)
 							 : json_integer(sqlite3_column_int64(st, i));
 }
 
+static void text_member(struct sbuf *b, const char *key, sqlite3_stmt *st, int i)
+{
+	sbuf_json_key(b, key);
+	sbuf_json_str(b, sqlite3_column_type(st, i) == SQLITE_NULL ? NULL : db_col_text(st, i));
+}
+
+static void int_member(struct sbuf *b, const char *key, sqlite3_stmt *st, int i)
+{
+	sbuf_json_key(b, key);
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		sbuf_puts(b, "null");
+	else
+		sbuf_json_int(b, sqlite3_column_int64(st, i));
+}
+
+/* The tags the principal may see, from "tag US attrs US since" records
+ * separated by RS (attrs is JSON text checked when it was written). */
+static void tags_member(struct sbuf *b, const char *all, const struct principal *p,
+			const char *code)
+{
+	sbuf_json_key(b, "tags");
+	sbuf_puts(b, "[");
+	bool first = true;
+	while (all != NULL && *all != '\0') {
+		const char *end = strchr(all, '\x1e'), *us1 = strchr(all, '\x1f');
+		if (end == NULL)
+			end = all + strlen(all);
+		const char *us2 = us1 && us1 < end ? strchr(us1 + 1, '\x1f') : NULL;
+		if (us2 == NULL || us2 > end)
+			break;
+		char tag[64];
+		snprintf(tag, sizeof(tag), "%.*s", (int)(us1 - all), all);
+		const struct tag_def *def = tag_find(tag);
+		if (def != NULL && tag_visible(p, def, code)) {
+			sbuf_puts(b, first ? "{" : ",{");
+			first = false;
+			sbuf_json_key(b, "tag");
+			sbuf_json_str(b, tag);
+			sbuf_json_key(b, "attrs");
+			sbuf_append(b, us1 + 1, (size_t)(us2 - us1 - 1));
+			sbuf_json_key(b, "since");
+			if (us2 + 1 == end) {
+				sbuf_puts(b, "null");
+			} else {
+				char since[32];
+				snprintf(since, sizeof(since), "%.*s", (int)(end - us2 - 1), us2 + 1);
+				sbuf_json_str(b, since);
+			}
+			sbuf_puts(b, "}");
+		}
+		all = *end ? end + 1 : end;
+	}
+	sbuf_puts(b, "]");
+}
+
+/* A resident as JSON text, written directly: this is the registry's most
+ * frequent reply, and building it as a jansson tree and dumping that cost
+ * as much as the query.  The tags are those the principal may see. */
+static void resident_text(sqlite3_stmt *st, const struct principal *p, struct sbuf *b)
+{
+	const char *code = db_col_text(st, 13);
+	sbuf_puts(b, "{");
+	int_member(b, "id", st, 0);
+	sbuf_json_key(b, "name");
+	sbuf_json_str(b, db_col_text(st, 1));
+	sbuf_json_key(b, "gender");
+	sbuf_json_str(b, db_col_text(st, 2));
+	sbuf_json_key(b, "birth_date");
+	sbuf_json_str(b, db_col_text(st, 3));
+	sbuf_json_key(b, "age");
+	sbuf_json_int(b, registry_age(db_col_text(st, 3)));
+	static const struct {
+		const char *key;
+		int col;
+	} texts[] = {{"id_type", 4},    {"id_number", 5},      {"ethnicity", 7},
+		     {"residence_type", 8}, {"employment", 9}, {"relation", 10},
+		     {"code", 13},      {"status", 16}};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		sbuf_json_key(b, texts[i].key);
+		sbuf_json_str(b, db_col_text(st, texts[i].col));
+	}
+	int_member(b, "version", st, 17);
+	text_member(b, "phone", st, 6);
+	int_member(b, "household_id", st, 11);
+	int_member(b, "address_id", st, 12);
+	text_member(b, "moved_in_on", st, 14);
+	text_member(b, "moved_out_on", st, 15);
+	text_member(b, "address", st, 18);
+	text_member(b, "grid_name", st, 19);
+	tags_member(b, sqlite3_column_type(st, 20) == SQLITE_NULL ? NULL : db_col_text(st, 20), p,
+		    code);
+	sbuf_puts(b, "}");
+}
+
+/* The same resident as a jansson object, for lists, households and
+ * replies to writes. */
 static json_t *resident_row(sqlite3_stmt *st, const struct principal *p)
 {
-	const char *birth = db_col_text(st, 3);
-	const char *code = db_col_text(st, 13);
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
-			      "id", (json_int_t)sqlite3_column_int64(st, 0), "name",
-			      db_col_text(st, 1), "gender", db_col_text(st, 2), "birth_date", birth,
-			      "age", registry_age(birth), "id_type", db_col_text(st, 4), "id_number",
-			      db_col_text(st, 5), "ethnicity", db_col_text(st, 7), "residence_type",
-			      db_col_text(st, 8), "employment", db_col_text(st, 9), "relation",
-			      db_col_text(st, 10), "code", code, "status", db_col_text(st, 16),
-			      "version", (json_int_t)sqlite3_column_int64(st, 17));
-	json_object_set_new(o, "phone", nullable_text(st, 6));
-	json_object_set_new(o, "household_id", nullable_int(st, 11));
-	json_object_set_new(o, "address_id", nullable_int(st, 12));
-	json_object_set_new(o, "moved_in_on", nullable_text(st, 14));
-	json_object_set_new(o, "moved_out_on", nullable_text(st, 15));
-	json_object_set_new(o, "address", nullable_text(st, 18));
-	json_object_set_new(o, "grid_name", nullable_text(st, 19));
+	struct sbuf b = {0};
+	resident_text(st, p, &b);
 	json_error_t err;
-	json_t *all = json_loads(db_col_text(st, 20), 0, &err), *tags = json_array();
-	size_t i;
-	json_t *t;
-	json_array_foreach(all, i, t)
-	{
-		const struct tag_def *def = tag_find(json_string_value(json_object_get(t, "tag")));
-		if (def != NULL && tag_visible(p, def, code))
-			json_array_append(tags, t);
-	}
-	json_decref(all);
-	json_object_set_new(o, "tags", tags);
+	json_t *o = json_loadb(b.buf, b.len, 0, &err);
+	sbuf_free(&b);
 	return o;
 }
 
-int resident_json(struct db *db, int64_t id, const struct principal *p, json_t **out_new)
+int resident_text_get(struct db *db, int64_t id, const struct principal *p, struct sbuf *b,
+		      char code[16])
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT" RESIDENT_COLUMNS " FROM residents r WHERE r.id = ?");
 	if (st == NULL)
@@ -462,12 +529,28 @@ int resident_json(struct db *db, int64_t id, const struct principal *p, json_t *
 	sqlite3_bind_int64(st, 1, id);
 	int src = sqlite3_step(st), rc = RC_NOT_FOUND;
 	if (src == SQLITE_ROW) {
-		*out_new = resident_row(st, p);
+		snprintf(code, 16, "%s", db_col_text(st, 13));
+		resident_text(st, p, b);
 		rc = RC_OK;
 	} else if (src != SQLITE_DONE) {
 		rc = db_rc(db, src);
 	}
 	sqlite3_reset(st);
+	return rc;
+}
+
+int resident_json(struct db *db, int64_t id, const struct principal *p, json_t **out_new)
+{
+	struct sbuf b = {0};
+	char code[16];
+	int rc = resident_text_get(db, id, p, &b, code);
+	if (rc == RC_OK) {
+		json_error_t err;
+		*out_new = json_loadb(b.buf, b.len, 0, &err);
+		if (*out_new == NULL)
+			rc = RC_INTERNAL;
+	}
+	sbuf_free(&b);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "auth/principal.h"
+#include "core/str.h"
 #include "registry/registry.h"
 
 /* Inputs of a resident; NULL leaves a field unchanged (phone "" clears). */
@@ -37,6 +38,9 @@ int resident_update(struct db *db, int64_t id, const struct resident_in *in,
 int resident_code(struct db *db, int64_t id, char code[16]);
 /* The resident as seen by p: numbers masked, only the tags p may see. */
 int resident_json(struct db *db, int64_t id, const struct principal *p, json_t **out_new);
+/* The same resident as JSON text appended to b, with its grid code. */
+int resident_text_get(struct db *db, int64_t id, const struct principal *p, struct sbuf *b,
+		      char code[16]);
 /* The clear identity and phone numbers (phone "" when none). */
 int resident_unmask(struct db *db, int64_t id, char *id_number, size_t idlen, char *phone,
 		    size_t phonelen);

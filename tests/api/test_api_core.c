@@ -324,10 +324,10 @@ static void test_access_log(void **state)
 	snprintf(rid, sizeof(rid), "%s", resp_header(r, "X-Request-Id"));
 	int64_t uid = jint(r->json, "id");
 	resp_free(r);
-	/* The line is written when the response completes. */
+	/* The line is written within 200 ms of the response completing. */
 	char *out = NULL;
 	json_t *line = NULL;
-	for (int i = 0; i < 50 && line == NULL; i++) {
+	for (int i = 0; i < 150 && line == NULL; i++) {
 		sh(&out, "grep '\"request_id\":\"%s\"' %s", rid, S.log);
 		json_error_t err;
 		line = json_loads(out, JSON_DISABLE_EOF_CHECK, &err);

@@ -1201,6 +1201,19 @@ static void test_tags_and_who_sees_them(void **state)
 		r = getf(who_see[i], "/api/v1/residents/%lld", (long long)id);
 		assert_status(r, 200);
 		assert_true(has_tag(r->json, "community_correction"));
+		/* Each tag with its attributes and the date it applies from. */
+		json_t *t;
+		size_t k;
+		json_array_foreach(jget(r->json, "tags"), k, t)
+		{
+			if (strcmp(jstr(t, "tag"), "community_correction") == 0) {
+				assert_string_equal(jstr(t, "since"), "2026-01-05");
+				assert_int_equal(json_object_size(jget(t, "attrs")), 0);
+			} else {
+				assert_true(json_is_null(jget(t, "since")));
+				assert_int_equal(jint(t, "attrs.grade"), 2);
+			}
+		}
 		resp_free(r);
 	}
 	/* The grid worker and the department officer do not see it anywhere. */

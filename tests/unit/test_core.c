@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -381,6 +382,39 @@ static void test_sbuf(void **state)
 	assert_non_null(s);
 	assert_string_equal(s, "");
 	free(s);
+	sbuf_free(&b);
+}
+
+static void test_sbuf_json(void **state)
+{
+	(void)state;
+	/* Hand-written JSON text parses back to exactly the strings written:
+	 * quotes, backslashes, control characters and Chinese text. */
+	static const char *const values[] = {"张三", "say \"hi\"", "C:\\grid", "a\nb\tc\r",
+					     "\x01\x1f end", "", "路/号"};
+	struct sbuf b = {0};
+	sbuf_puts(&b, "{");
+	char key[8];
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		snprintf(key, sizeof(key), "k%zu", i);
+		sbuf_json_key(&b, key);
+		sbuf_json_str(&b, values[i]);
+	}
+	sbuf_json_key(&b, "none");
+	sbuf_json_str(&b, NULL);
+	sbuf_json_key(&b, "n");
+	sbuf_json_int(&b, -9007199254740993LL);
+	sbuf_puts(&b, "}");
+	json_error_t err;
+	json_t *o = json_loadb(b.buf, b.len, JSON_REJECT_DUPLICATES, &err);
+	assert_non_null(o);
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		snprintf(key, sizeof(key), "k%zu", i);
+		assert_string_equal(json_string_value(json_object_get(o, key)), values[i]);
+	}
+	assert_true(json_is_null(json_object_get(o, "none")));
+	assert_true(json_integer_value(json_object_get(o, "n")) == -9007199254740993LL);
+	json_decref(o);
 	sbuf_free(&b);
 }
 
@@ -1245,6 +1279,7 @@ int main(void)
 		cmocka_unit_test(test_str_digits_and_prefix),
 		cmocka_unit_test(test_hex_encode),
 		cmocka_unit_test(test_sbuf),
+		cmocka_unit_test(test_sbuf_json),
 	};
 	const struct CMUnitTest csv[] = {
 		cmocka_unit_test(test_csv_plain_records),
