@@ -83,12 +83,19 @@ $(BUILD)/gen/migrations.S: $(MIGRATIONS) scripts/embed Makefile
 	@mkdir -p $(@D)
 	@scripts/embed $@ embedded_migrations $(foreach f,$(MIGRATIONS),$(notdir $(f))=$(f))
 # .incbin reads the files at assembly time, so the objects depend on them too.
+# Reference data compiled in: the official holiday schedule (npm chinese-days).
+CALENDAR_DATA := node_modules/chinese-days/dist/chinese-days.json
+$(BUILD)/gen/data.S: scripts/embed Makefile | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@scripts/embed $@ embedded_data chinese-days.json=$(CALENDAR_DATA)
+$(BUILD)/gen/data.o: $(BUILD)/gen/data.S $(DEPS_STAMP)
+	$(Q)$(CC) -c $< -o $@
 $(BUILD)/gen/assets.o: $(BUILD)/gen/assets.S $(WEB) src/http/openapi_schemas.json $(VENDOR_FILES)
 	$(Q)$(CC) -c $< -o $@
 $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.S $(MIGRATIONS)
 	$(Q)$(CC) -c $< -o $@
 
-GEN_OBJ := $(BUILD)/gen/assets.o $(BUILD)/gen/migrations.o
+GEN_OBJ := $(BUILD)/gen/assets.o $(BUILD)/gen/migrations.o $(BUILD)/gen/data.o
 
 $(BUILD)/libgrassroots.a: $(OBJ) $(GEN_OBJ)
 	@rm -f $@

@@ -30,6 +30,7 @@
 #include "http/server.h"
 #include "org/divisions.h"
 #include "org/org.h"
+#include "events/events.h"
 
 #ifndef GRASSROOTS_VERSION
 #define GRASSROOTS_VERSION "0.0.0"
@@ -183,6 +184,14 @@ static int cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	session_purge(db, cfg.session_idle_s, cfg.session_absolute_s);
+	if (events_calendar_load(db, cfg.work_hours) != RC_OK) {
+		fprintf(stderr, "--work-hours: expected ascending periods like "
+				"08:30-12:00,13:30-17:30\n");
+		db_close(db);
+		status = 2;
+		goto out;
+	}
+	events_reopen_days = cfg.reopen_days;
 	db_close(db);
 	struct db_options opt = {
 		.path = cfg.db_path,
@@ -190,7 +199,13 @@ static int cmd_serve(int argc, char **argv)
 		.busy_timeout_ms = cfg.busy_timeout_ms,
 	};
 	db_pool_configure(&opt);
+	if (events_sweeper_start(&opt, cfg.sweep_s) != RC_OK) {
+		fprintf(stderr, "cannot start the deadline sweeps\n");
+		status = 1;
+		goto out;
+	}
 	status = server_run(&cfg);
+	events_sweeper_stop();
 out:
 	config_free(&cfg);
 	return status;
@@ -200,6 +215,7 @@ out:
 
 static const char usage_import[] =
 	"usage: grassroots import divisions --db FILE --dir DIR --root CODE\n"
+	"       grassroots import calendar --db FILE --file chinese-days.json\n"
 	"       grassroots import residents|addresses|houses|units --db FILE --file CSV [--dry-run]\n"
 	"\n"
 	"Registry imports read the CSV columns documented in docs/registry.md.  All rows\n"
@@ -217,6 +233,48 @@ static const char usage_import[] =
 static void import_progress(int64_t rows)
 {
 	fprintf(stderr, "\r%lld rows...", (long long)rows);
+}
+
+/* The official schedule of public holidays and make-up working days, in
+ * the JSON format of the npm package chinese-days; each year in the file
+ * replaces what was stored for it. */
+static int import_calendar(int argc, char **argv)
+{
+	static const char *const allowed[] = {"db", "key-file", "file", NULL};
+	struct cli_opts o;
+	if (cli_parse(argc, argv, 3, allowed, &o) != 0)
+		return 2;
+	if (cli_get(&o, "file") == NULL) {
+		fputs(usage_import, stderr);
+		return 2;
+	}
+	json_error_t jerr;
+	json_t *doc = json_load_file(cli_get(&o, "file"), JSON_REJECT_DUPLICATES, &jerr);
+	if (doc == NULL) {
+		fprintf(stderr, "%s:%d: %s\n", cli_get(&o, "file"), jerr.line, jerr.text);
+		return 1;
+	}
+	struct db *db = cli_open(cli_get(&o, "db"), cli_get(&o, "key-file"), false);
+	if (db == NULL) {
+		json_decref(doc);
+		return 1;
+	}
+	char err[200] = "";
+	int n = 0;
+	int rc = events_calendar_import(db, doc, &n, err, sizeof(err));
+	json_decref(doc);
+	if (rc == RC_OK && db_begin(db) == RC_OK) {
+		rc = cli_audit(db, "calendar.import", "calendar", cli_get(&o, "file"), 0,
+			       json_pack("{s:i}", "days", n));
+		rc = rc == RC_OK ? db_commit(db) : (db_rollback(db), rc);
+	}
+	db_close(db);
+	if (rc != RC_OK) {
+		fprintf(stderr, "%s: %s\n", cli_get(&o, "file"), err[0] ? err : rc_info(rc)->message);
+		return 1;
+	}
+	printf("imported %d holidays and make-up working days; restart the server to use them\n", n);
+	return 0;
 }
 
 static int cmd_import(int argc, char **argv)
@@ -242,6 +300,8 @@ static int cmd_import(int argc, char **argv)
 		db_close(db);
 		return status;
 	}
+	if (strcmp(argv[2], "calendar") == 0)
+		return import_calendar(argc, argv);
 	if (strcmp(argv[2], "divisions") != 0) {
 		fprintf(stderr, "unknown import '%s'\n%s", argv[2], usage_import);
 		return 2;

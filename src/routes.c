@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "auth/api_auth.h"
+#include "events/api_events.h"
 #include "http/api_system.h"
 #include "http/route.h"
 #include "org/api_org.h"
@@ -380,6 +381,87 @@ static const struct field import_query[] = {
 #define PATCH "PATCH"
 #define DELETE "DELETE"
 
+/* ---- grid events ---- */
+
+static const char *const event_sources[] = {"patrol", "resident", "hotline", "instruction", "self", "open311", NULL};
+static const char *const event_states[] = {"reported", "registered", "dispatched", "accepted", "handled", "closed", "cancelled", "parked", "merged", NULL};
+static const char *const unit_kinds[] = {"department", "town", "community", "property", "other", NULL};
+
+static const struct field event_body[] = {
+	{"category", FT_STRING, FIELD_REQUIRED, 2, 16, NULL, NULL, "sub-category (小类) code"},
+	{"source", FT_ENUM, 0, 0, 0, event_sources, NULL, "default: patrol for staff, resident for residents"},
+	{"description", FT_STRING, FIELD_REQUIRED, 2, 2000, NULL, NULL, "what is wrong, where"},
+	{"address_id", FT_ID, 0, 0, 0, NULL, NULL, "standard address; gives the grid"},
+	{"lat", FT_NUMBER, 0, 0, 0, NULL, registry_field_latitude, "WGS-84; the grid is found by its boundary"},
+	{"lon", FT_NUMBER, 0, 0, 0, NULL, registry_field_longitude, "WGS-84"},
+	{"feedback", FT_STRING, 0, 1, 2000, NULL, NULL, "self-handled (source self): what was done"},
+	{0},
+};
+static const struct field events_query[] = {
+	{"org", FT_STRING, 0, 2, 15, NULL, NULL, "only within this node (code, in your scope)"},
+	{"state", FT_ENUM, 0, 0, 0, event_states, NULL, NULL},
+	{"category", FT_STRING, 0, 2, 16, NULL, NULL, "a category or sub-category code"},
+	{"source", FT_ENUM, 0, 0, 0, event_sources, NULL, NULL},
+	{"overdue", FT_BOOL, 0, 0, 0, NULL, NULL, "only overdue cases: the supervision list"},
+	{"unit_id", FT_ID, 0, 0, 0, NULL, NULL, "only cases assigned to this unit"},
+	PAGE_QUERY,
+	{0},
+};
+static const struct field events_mine_query[] = {{"state", FT_ENUM, 0, 0, 0, event_states, NULL, NULL}, PAGE_QUERY, {0}};
+static const struct field nearby_query[] = {
+	{"category", FT_STRING, FIELD_REQUIRED, 2, 16, NULL, NULL, NULL},
+	{"lat", FT_NUMBER, FIELD_REQUIRED, 0, 0, NULL, registry_field_latitude, NULL},
+	{"lon", FT_NUMBER, FIELD_REQUIRED, 0, 0, NULL, registry_field_longitude, NULL},
+	{0},
+};
+static const struct field reason_body[] = {{"reason", FT_STRING, FIELD_REQUIRED, 1, 500, NULL, NULL, NULL}, {0}};
+static const struct field optional_reason_body[] = {{"reason", FT_STRING, 0, 1, 500, NULL, NULL, NULL}, {0}};
+static const struct field dispatch_body[] = {
+	{"unit_id", FT_ID, 0, 0, 0, NULL, NULL, "handling unit (default: the category's)"},
+	{"assignee_id", FT_ID, 0, 0, 0, NULL, NULL, "a member of the unit"},
+	{"reason", FT_STRING, 0, 1, 500, NULL, NULL, "instructions to the handler"},
+	{0},
+};
+static const struct field handle_body[] = {{"feedback", FT_STRING, FIELD_REQUIRED, 1, 2000, NULL, NULL, "what was done"}, {0}};
+static const struct field verify_body[] = {
+	{"passed", FT_BOOL, FIELD_REQUIRED, 0, 0, NULL, NULL, "false sends the case back for rework"},
+	{"reason", FT_STRING, 0, 1, 500, NULL, NULL, "what was found on site"},
+	{0},
+};
+static const struct field evaluate_body[] = {
+	{"score", FT_INT, FIELD_REQUIRED, 1, 5, NULL, NULL, "1 (poor) to 5 (very satisfied)"},
+	{"comment", FT_STRING, 0, 1, 500, NULL, NULL, NULL},
+	{0},
+};
+static const struct field postpone_body[] = {
+	{"days", FT_INT, 0, 1, 60, NULL, NULL, "more working days"},
+	{"hours", FT_INT, 0, 1, 80, NULL, NULL, "or more working hours"},
+	{"reason", FT_STRING, FIELD_REQUIRED, 1, 500, NULL, NULL, NULL},
+	{0},
+};
+static const struct field decide_body[] = {
+	{"approve", FT_BOOL, FIELD_REQUIRED, 0, 0, NULL, NULL, NULL},
+	{"reason", FT_STRING, 0, 1, 500, NULL, NULL, NULL},
+	{0},
+};
+static const struct field merge_body[] = {
+	{"into", FT_ID, FIELD_REQUIRED, 0, 0, NULL, NULL, "the open event this one repeats"},
+	{"reason", FT_STRING, 0, 1, 500, NULL, NULL, NULL},
+	{0},
+};
+static const struct field unit_create_body[] = {
+	{"name", FT_STRING, FIELD_REQUIRED, 1, 64, NULL, NULL, NULL},
+	{"name_en", FT_STRING, 0, 0, 96, NULL, NULL, NULL},
+	{"kind", FT_ENUM, FIELD_REQUIRED, 0, 0, unit_kinds, NULL, NULL},
+	{"org_code", FT_STRING, FIELD_REQUIRED, 2, 15, NULL, NULL, "the node it belongs to (in your scope)"},
+	{0},
+};
+static const struct field member_body[] = {{"user_id", FT_ID, FIELD_REQUIRED, 0, 0, NULL, NULL, NULL}, {0}};
+static const struct field inbox_query[] = {{"unread", FT_BOOL, 0, 0, 0, NULL, NULL, NULL}, PAGE_QUERY, {0}};
+
+#define EVENT_ACTION(name, perm, body, summary) \
+	{POST, "/api/v1/events/{id}/" name, 0, perm, body, NULL, api_events_action, "event." name, "events", summary, "Event", 200, 0}
+
 const struct route routes[] = {
 	/* system */
 	{GET, "/healthz", ROUTE_PUBLIC, PERM_NONE, NULL, NULL, api_healthz, NULL, "system",
@@ -510,6 +592,32 @@ const struct route routes[] = {
 	{GET, "/api/v1/registry/stats", 0, PERM_REGISTRY_READ, NULL, stats_query, api_registry_stats, NULL, "registry", "Population by child node: residence type, age band, tags", "RegistryStats", 200, 0},
 	{GET, "/api/v1/registry/tags", 0, PERM_REGISTRY_READ, NULL, NULL, api_registry_tags, NULL, "registry", "The group tags you may see", "TagList", 200, 0},
 	{POST, "/api/v1/imports/{kind}", ROUTE_RAW, PERM_REGISTRY_IMPORT, NULL, import_query, api_registry_import, "registry.import", "registry", "Import a CSV (text/csv body, up to 64 MiB): all rows or none; dry_run reports every bad row", "ImportReport", 200, 65536},
+	{GET, "/api/v1/event-categories", 0, PERM_NONE, NULL, NULL, api_event_categories_list, NULL, "events", "Event categories (大类/小类) with stage time limits", "EventCategoryList", 200, 0},
+	{GET, "/api/v1/handling-units", 0, PERM_NONE, NULL, NULL, api_handling_units_list, NULL, "events", "Handling units: departments, communities, property companies", "HandlingUnitList", 200, 0},
+	{POST, "/api/v1/handling-units", 0, PERM_EVENT_CATALOG, unit_create_body, NULL, api_handling_units_create, "handling_unit.create", "events", "Create a handling unit at a node in scope", "HandlingUnit", 201, 0},
+	{POST, "/api/v1/handling-units/{id}/members", 0, PERM_EVENT_CATALOG, member_body, NULL, api_handling_units_members_add, "handling_unit.member_add", "events", "Add an account to a unit", "Membership", 200, 0},
+	{POST, "/api/v1/events", 0, PERM_EVENT_REPORT, event_body, NULL, api_events_create, "event.report", "events", "Report an event (self-handled reports close at once)", "Event", 201, 0},
+	{GET, "/api/v1/events", 0, PERM_EVENT_READ, NULL, events_query, api_events_list, NULL, "events", "The board: events in scope, filtered, newest first", "Page", 200, 0},
+	{GET, "/api/v1/events/mine", 0, PERM_EVENT_REPORT, NULL, events_mine_query, api_events_mine, NULL, "events", "My reports", "Page", 200, 0},
+	{GET, "/api/v1/events/nearby", 0, PERM_EVENT_REPORT, NULL, nearby_query, api_events_nearby, NULL, "events", "Possible duplicates: open events of the category within 100 m and 7 days", "NearbyList", 200, 0},
+	{GET, "/api/v1/events/{id}", 0, PERM_NONE, NULL, NULL, api_events_get, NULL, "events", "An event with its timeline (staff, the reporter, the unit's members)", "Event", 200, 0},
+	EVENT_ACTION("register", PERM_EVENT_DISPATCH, optional_reason_body, "Register (立案) a reported event"),
+	EVENT_ACTION("cancel", PERM_EVENT_DISPATCH, reason_body, "Cancel a report, with the reason"),
+	EVENT_ACTION("dispatch", PERM_EVENT_DISPATCH, dispatch_body, "Dispatch to a handling unit and person"),
+	EVENT_ACTION("accept", PERM_EVENT_HANDLE, optional_reason_body, "Accept a dispatched event (unit members)"),
+	EVENT_ACTION("return", PERM_EVENT_HANDLE, reason_body, "Return an event outside the unit's remit (退回)"),
+	EVENT_ACTION("handle", PERM_EVENT_HANDLE, handle_body, "Report what was done"),
+	EVENT_ACTION("verify", PERM_EVENT_VERIFY, verify_body, "Verify on site: passed closes, failed sends back for rework"),
+	EVENT_ACTION("evaluate", PERM_EVENT_REPORT, evaluate_body, "The reporter's evaluation (1-5)"),
+	EVENT_ACTION("postpone", PERM_EVENT_HANDLE, postpone_body, "Ask for more time (延期)"),
+	EVENT_ACTION("decide_postponement", PERM_EVENT_DISPATCH, decide_body, "Approve or refuse a postponement"),
+	EVENT_ACTION("escalate", PERM_EVENT_DISPATCH, reason_body, "Escalate to the level above (分级上报)"),
+	EVENT_ACTION("park", PERM_EVENT_DISPATCH, reason_body, "Park a long case with the reason (挂账)"),
+	EVENT_ACTION("resume", PERM_EVENT_DISPATCH, optional_reason_body, "Take a parked case up again"),
+	EVENT_ACTION("merge", PERM_EVENT_DISPATCH, merge_body, "Merge a duplicate into another open event"),
+	EVENT_ACTION("reopen", PERM_EVENT_DISPATCH, reason_body, "Reopen a closed event within the reopening period"),
+	{GET, "/api/v1/inbox", 0, PERM_NONE, NULL, inbox_query, api_inbox_list, NULL, "events", "My notices: assignments, returns, warnings, overdue, status of my reports", "Page", 200, 0},
+	{POST, "/api/v1/inbox/{id}/read", 0, PERM_NONE, NULL, NULL, api_inbox_read, "inbox.read", "events", "Mark a notice read", NULL, 204, 0},
 	{GET, "/api/v1/public/grids/{code}", ROUTE_PUBLIC, PERM_NONE, NULL, NULL, api_public_grid,
 	 NULL, "public",
 	 "What a grid's public sign shows: name, grid workers and phones, supervision phone",

@@ -16,6 +16,8 @@
 #define REG_RW (P(PERM_REGISTRY_READ) | P(PERM_REGISTRY_WRITE))
 #define REG_ALL (REG_RW | P(PERM_REGISTRY_IMPORT) | P(PERM_REGISTRY_EXPORT))
 #define UNMASK P(PERM_REGISTRY_UNMASK)
+#define EV(x) P(PERM_EVENT_##x)
+#define EV_CENTRE (EV(READ) | EV(REPORT) | EV(DISPATCH) | EV(VERIFY))
 
 /* clang-format off */
 /* Not const: --unmask-roles adjusts who may unmask at start-up. */
@@ -23,15 +25,15 @@ static struct role_def roles[ROLE__COUNT] = {
 	[ROLE_SYSADMIN] = {"sysadmin", P(PERM_USER_READ) | P(PERM_USER_MANAGE) | P(PERM_SYSTEM) | P(PERM_ORG_READ), true, 0},
 	[ROLE_SECADMIN] = {"secadmin", P(PERM_USER_READ) | P(PERM_ROLE_GRANT) | P(PERM_ORG_READ), true, 0},
 	[ROLE_AUDITOR] = {"auditor", P(PERM_AUDIT_READ) | P(PERM_ORG_READ), true, 0},
-	[ROLE_COUNTY_OFFICER] = {"county_officer", ORG_ALL | REG_ALL | UNMASK, false, COUNTY_UP},
-	[ROLE_DEPARTMENT_OFFICER] = {"department_officer", P(PERM_ORG_READ) | P(PERM_REGISTRY_READ), false, COUNTY_UP},
-	[ROLE_TOWN_OFFICER] = {"town_officer", ORG_ALL | REG_ALL | UNMASK, false, L(LEVEL_TOWN)},
-	[ROLE_COMMUNITY_WORKER] = {"community_worker", ORG_ALL | REG_ALL | UNMASK | P(PERM_VISIT_WRITE), false, L(LEVEL_COMMUNITY)},
-	[ROLE_GRID_WORKER] = {"grid_worker", P(PERM_ORG_READ) | REG_RW | UNMASK | P(PERM_VISIT_WRITE), false, L(LEVEL_GRID)},
-	[ROLE_PROPERTY_STAFF] = {"property_staff", P(PERM_ORG_READ), false, L(LEVEL_COMMUNITY)},
+	[ROLE_COUNTY_OFFICER] = {"county_officer", ORG_ALL | REG_ALL | UNMASK | EV_CENTRE | EV(CATALOG), false, COUNTY_UP},
+	[ROLE_DEPARTMENT_OFFICER] = {"department_officer", P(PERM_ORG_READ) | P(PERM_REGISTRY_READ) | EV(READ) | EV(HANDLE), false, COUNTY_UP},
+	[ROLE_TOWN_OFFICER] = {"town_officer", ORG_ALL | REG_ALL | UNMASK | EV_CENTRE | EV(HANDLE), false, L(LEVEL_TOWN)},
+	[ROLE_COMMUNITY_WORKER] = {"community_worker", ORG_ALL | REG_ALL | UNMASK | P(PERM_VISIT_WRITE) | EV(READ) | EV(REPORT) | EV(HANDLE) | EV(VERIFY), false, L(LEVEL_COMMUNITY)},
+	[ROLE_GRID_WORKER] = {"grid_worker", P(PERM_ORG_READ) | REG_RW | UNMASK | P(PERM_VISIT_WRITE) | EV(READ) | EV(REPORT) | EV(HANDLE) | EV(VERIFY), false, L(LEVEL_GRID)},
+	[ROLE_PROPERTY_STAFF] = {"property_staff", P(PERM_ORG_READ) | EV(HANDLE), false, L(LEVEL_COMMUNITY)},
 	[ROLE_ORG_STAFF] = {"org_staff", P(PERM_ORG_READ), false, L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
 	[ROLE_VOLUNTEER] = {"volunteer", P(PERM_ORG_READ), false, L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
-	[ROLE_RESIDENT] = {"resident", P(PERM_ORG_READ), false, L(LEVEL_COMMUNITY) | L(LEVEL_GRID)},
+	[ROLE_RESIDENT] = {"resident", P(PERM_ORG_READ) | EV(REPORT), false, L(LEVEL_COMMUNITY) | L(LEVEL_GRID)},
 };
 /* clang-format on */
 
@@ -47,6 +49,12 @@ static const char *const perm_names[PERM__COUNT] = {
 	[PERM_REGISTRY_IMPORT] = "registry.import",
 	[PERM_REGISTRY_EXPORT] = "registry.export",
 	[PERM_VISIT_WRITE] = "visit.write",
+	[PERM_EVENT_READ] = "event.read",
+	[PERM_EVENT_REPORT] = "event.report",
+	[PERM_EVENT_DISPATCH] = "event.dispatch",
+	[PERM_EVENT_HANDLE] = "event.handle",
+	[PERM_EVENT_VERIFY] = "event.verify",
+	[PERM_EVENT_CATALOG] = "event.catalog",
 };
 
 static const char *const level_names[LEVEL__COUNT] = {

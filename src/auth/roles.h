@@ -26,6 +26,12 @@ enum perm {
 	PERM_REGISTRY_IMPORT, /* bulk imports */
 	PERM_REGISTRY_EXPORT, /* exports of lists */
 	PERM_VISIT_WRITE,     /* log door-to-door visits */
+	PERM_EVENT_READ,      /* see grid events in scope: the board */
+	PERM_EVENT_REPORT,    /* report an event */
+	PERM_EVENT_DISPATCH,  /* register, dispatch, cancel, park, escalate */
+	PERM_EVENT_HANDLE,    /* accept, return and handle as a unit's member */
+	PERM_EVENT_VERIFY,    /* verify handling on site */
+	PERM_EVENT_CATALOG,   /* categories and handling units */
 	PERM__COUNT
 };
 

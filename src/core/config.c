@@ -57,6 +57,12 @@ static const struct option_row rows[] = {
 	{"access-log", K_STR, O(access_log), 0, 0,
 	 "'-' for standard error (default), 'off', or a file to append to"},
 	{"unmask-roles", K_STR, O(unmask_roles), 0, 0, "roles that may see identity and phone numbers in clear (default grid_worker,community_worker,town_officer,county_officer)"},
+	{"work-hours", K_STR, O(work_hours), 0, 0,
+	 "working periods of a working day for case deadlines; by default 08:30-12:00,13:30-17:30"},
+	{"sweep-seconds", K_INT, O(sweep_s), 1, 3600,
+	 "seconds between deadline sweeps that send warnings and overdue notices (default 60)"},
+	{"reopen-days", K_INT, O(reopen_days), 0, 365,
+	 "days after closure during which an event may be reopened (default 7)"},
 	{"clock-file", K_STR, O(clock_file), 0, 0,
 	 "testing only: file holding a clock offset in seconds"},
 };
@@ -76,6 +82,9 @@ void config_defaults(struct config *c)
 	c->login_failures_per_ip = 30;
 	c->busy_timeout_ms = 5000;
 	c->access_log = "-";
+	c->work_hours = "08:30-12:00,13:30-17:30";
+	c->sweep_s = 60;
+	c->reopen_days = 7;
 }
 
 int config_set(struct config *c, const char *name, const char *value)

@@ -28,6 +28,9 @@ struct config {
 	const char *public_origin; /* e.g. https://grid.example.gov.cn */
 	const char *access_log;    /* "-" stderr (default), "off", or a file */
 	const char *unmask_roles;     /* roles that may unmask, comma-separated */
+	const char *work_hours;    /* "08:30-12:00,13:30-17:30" */
+	int sweep_s;               /* deadline sweep interval */
+	int reopen_days;           /* closed events may be reopened this long */
 	const char *clock_file;    /* tests only */
 	char *owned[32];           /* strings copied from a config file */
 	int nowned;

@@ -16,5 +16,7 @@ struct embedded_file {
 
 extern const struct embedded_file embedded_assets[];
 extern const struct embedded_file embedded_migrations[];
+/* Reference data: chinese-days.json (public holidays and make-up days). */
+extern const struct embedded_file embedded_data[];
 
 #endif

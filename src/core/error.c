@@ -24,6 +24,7 @@ static const struct rc_info table[RC__COUNT] = {
 	[RC_INTERNAL] = {"internal_error", 500,
 			 "internal error; the request id is in the server log"},
 	[RC_UNAVAILABLE] = {"unavailable", 503, "the server is busy; try again"},
+	[RC_INVALID_STATE] = {"invalid_state", 409, "the case is not in a state that allows this"},
 };
 
 const struct rc_info *rc_info(int rc)

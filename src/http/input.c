@@ -4,6 +4,7 @@
 #include "http/input.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -186,6 +187,17 @@ int input_query(struct req *r, json_t *raw)
 				break;
 			}
 			val = json_boolean(strcmp(s, "true") == 0);
+		} else if (f->type == FT_NUMBER) {
+			/* Plain decimal notation only: no hex, no inf or nan. */
+			char *end = NULL;
+			double d = strspn(s, "+-0123456789.eE") == strlen(s) && *s ? strtod(s, &end)
+										 : NAN;
+			if (end == NULL || *end != '\0' || !isfinite(d)) {
+				rc = req_fail(r, RC_VALIDATION_FAILED, key, "%s must be a number",
+					      key);
+				break;
+			}
+			val = json_real(d);
 		} else {
 			val = json_string(s);
 			if (val == NULL) {

@@ -35,6 +35,10 @@ enum {
 	REG_UNMASK = COUNTY | TOWN | COMMUNITY | GRID,
 	REG_BULK = COUNTY | TOWN | COMMUNITY, /* import and export */
 	VISITORS = COMMUNITY | GRID,
+	EV_READ = COUNTY | DEPT | TOWN | COMMUNITY | GRID,
+	EV_REPORT = COUNTY | TOWN | COMMUNITY | GRID | RESIDENT,
+	EV_CENTRE = COUNTY | TOWN, /* register, dispatch, park, escalate ... */
+	EV_VERIFY = COUNTY | TOWN | COMMUNITY | GRID,
 };
 
 static const struct {
@@ -152,6 +156,36 @@ static const struct expect {
 	{"GET", "/api/v1/registry/tags", NULL, REG_READ, false},
 	{"POST", "/api/v1/imports/residents", "{}", REG_BULK, false},
 	/* Last: signs each role out. */
+	/* Grid events.  {E} was reported by m_comm in the grid; nobody is a
+	 * member of a handling unit, so the unit's actions are refused to all,
+	 * and only the reporter may evaluate. */
+	{"GET", "/api/v1/event-categories", NULL, ALL, false},
+	{"GET", "/api/v1/handling-units", NULL, ALL, false},
+	{"POST", "/api/v1/handling-units", "{\"name\":\"矩阵局{N}\",\"kind\":\"department\",\"org_code\":\"330681\"}", COUNTY, false},
+	{"POST", "/api/v1/handling-units/{HU}/members", "{\"user_id\":{U}}", COUNTY, false},
+	{"POST", "/api/v1/events", "{\"category\":\"1101\",\"description\":\"矩阵垃圾\",\"address_id\":{A}}", EV_REPORT, false},
+	{"GET", "/api/v1/events", NULL, EV_READ, false},
+	{"GET", "/api/v1/events/mine", NULL, EV_REPORT, false},
+	{"GET", "/api/v1/events/nearby?category=1101&lat=29.7&lon=120.2", NULL, EV_REPORT, false},
+	{"GET", "/api/v1/events/{E}", NULL, EV_READ, true},
+	{"POST", "/api/v1/events/{E}/register", "{}", EV_CENTRE, true},
+	{"POST", "/api/v1/events/{E}/cancel", "{\"reason\":\"重复\"}", EV_CENTRE, true},
+	{"POST", "/api/v1/events/{E}/dispatch", "{\"unit_id\":{HU}}", EV_CENTRE, true},
+	{"POST", "/api/v1/events/{E}/accept", "{}", 0, false},
+	{"POST", "/api/v1/events/{E}/return", "{\"reason\":\"不归我们\"}", 0, false},
+	{"POST", "/api/v1/events/{E}/handle", "{\"feedback\":\"已清理\"}", 0, false},
+	{"POST", "/api/v1/events/{E}/verify", "{\"passed\":true}", EV_VERIFY, true},
+	{"POST", "/api/v1/events/{E}/evaluate", "{\"score\":5}", COMMUNITY, false},
+	{"POST", "/api/v1/events/{E}/postpone", "{\"days\":2,\"reason\":\"等材料\"}", 0, false},
+	{"POST", "/api/v1/events/{E}/decide_postponement", "{\"approve\":true}", EV_CENTRE, true},
+	{"POST", "/api/v1/events/{E}/escalate", "{\"reason\":\"超出权限\"}", EV_CENTRE, true},
+	{"POST", "/api/v1/events/{E}/park", "{\"reason\":\"等待规划\"}", EV_CENTRE, true},
+	{"POST", "/api/v1/events/{E}/resume", "{}", EV_CENTRE, true},
+	{"POST", "/api/v1/events/{E}/merge", "{\"into\":{E}}", EV_CENTRE, true},
+	{"POST", "/api/v1/events/{E}/reopen", "{\"reason\":\"又出现了\"}", EV_CENTRE, true},
+	{"GET", "/api/v1/inbox", NULL, ALL, false},
+	{"POST", "/api/v1/inbox/1/read", NULL, ALL, false},
+	/* Last: signing out ends every token above. */
 	{"DELETE", "/api/v1/session", NULL, ALL, false},
 };
 #define NTABLE (sizeof(table) / sizeof(table[0]))
@@ -159,17 +193,17 @@ static const struct expect {
 static struct server S;
 static char *tokens[12];
 static char U[24], G[24], GC[24], W[24], GR[24], C[24], B[24], A[24], HH[24], RS[24], UN[24], HO[24],
-	V[24];
+	V[24], E[24], HU[24];
 static int counter;
 
 static void subst(char *out, size_t len, const char *in)
 {
 	static const char *keys[] = {"{U}", "{GC}", "{GR}", "{G}", "{W}", "{C}", "{N}", "{B}",
-				     "{A}", "{HH}", "{HO}", "{RS}", "{UN}", "{V}"};
+				     "{A}", "{HH}", "{HO}", "{RS}", "{UN}", "{V}", "{E}", "{HU}"};
 	enum { NKEYS = sizeof(keys) / sizeof(keys[0]) };
 	char n[16];
 	snprintf(n, sizeof(n), "%d", ++counter);
-	const char *vals[NKEYS] = {U, GC, GR, G, W, C, n, B, A, HH, HO, RS, UN, V};
+	const char *vals[NKEYS] = {U, GC, GR, G, W, C, n, B, A, HH, HO, RS, UN, V, E, HU};
 	size_t o = 0;
 	while (*in && o + 32 < len) {
 		bool done = false;
@@ -266,6 +300,17 @@ static int setup(void **state)
 	snprintf(U, sizeof(U), "%lld", (long long)u);
 	for (int i = 0; i < 12; i++)
 		tokens[i] = login(&S, roles[i].user, TEST_PASSWORD);
+	/* A handling unit, and an event reported by the community worker. */
+	r = call(&S, "POST", "/api/v1/handling-units", tokens[3],
+		 "{\"name\":\"矩阵城管\",\"kind\":\"department\",\"org_code\":\"330681\"}");
+	assert_status(r, 201);
+	snprintf(HU, sizeof(HU), "%lld", (long long)jint(r->json, "id"));
+	resp_free(r);
+	r = call(&S, "POST", "/api/v1/events", tokens[6],
+		 "{\"category\":\"1101\",\"description\":\"矩阵事件\",\"address_id\":%s}", A);
+	assert_status(r, 201);
+	snprintf(E, sizeof(E), "%lld", (long long)jint(r->json, "id"));
+	resp_free(r);
 	r = call(&S, "GET", "/api/v1/users?q=target", tokens[0], NULL);
 	snprintf(GR, sizeof(GR), "%lld", (long long)jint(r->json, "items.0.roles.0.id"));
 	resp_free(r);

@@ -937,6 +937,9 @@ static void test_config_defaults(void **state)
 		"--trust-proxy",
 		"--public-origin",
 		"--access-log",
+		"--work-hours",
+		"--sweep-seconds",
+		"--reopen-days",
 		"--clock-file",
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -1,0 +1,448 @@
+/*
+ * HTTP handlers of grid events, their categories, handling units and the
+ * inbox.  Every transition goes through one handler: the engine checks
+ * scope, role, unit and state, then the move, its consequences, the audit
+ * record and the notices commit in one transaction.
+ */
+#include "events/api_events.h"
+
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "events/events.h"
+#include "http/request.h"
+
+static struct case_actor actor_of(struct req *r)
+{
+	return (struct case_actor){r->who->user_id, r->who->username};
+}
+
+static const char *id_text(struct req *r, int64_t id)
+{
+	return arena_printf(&r->arena, "%lld", (long long)id);
+}
+
+/* ---- categories and units ---- */
+
+int api_event_categories_list(struct req *r)
+{
+	json_t *items;
+	int rc = event_categories_json(r->db, &items);
+	if (rc != RC_OK)
+		return rc;
+	return req_reply(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static json_t *unit_row(sqlite3_stmt *st)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:I}", "id",
+			 (json_int_t)sqlite3_column_int64(st, 0), "name", db_col_text(st, 1),
+			 "name_en", db_col_text(st, 2), "kind", db_col_text(st, 3), "org_code",
+			 db_col_text(st, 4), "active", sqlite3_column_int(st, 5), "members",
+			 (json_int_t)sqlite3_column_int64(st, 6));
+}
+
+int api_handling_units_list(struct req *r)
+{
+	/* Units are not personal data; a dispatcher needs the county's
+	 * departments whatever node they work at. */
+	sqlite3_stmt *st = db_stmt(r->db, "SELECT u.id, u.name, u.name_en, u.kind, u.org_code,"
+					  " u.active, (SELECT count(*) FROM handling_unit_members m"
+					  " WHERE m.unit_id = u.id) FROM handling_units u"
+					  " ORDER BY u.org_code, u.name");
+	if (st == NULL)
+		return RC_INTERNAL;
+	json_t *items = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(items, unit_row(st));
+	sqlite3_reset(st);
+	return req_reply(r, 200, json_pack("{s:o}", "items", items));
+}
+
+int api_handling_units_create(struct req *r)
+{
+	const char *code = in_str(r, "org_code");
+	int rc = req_scope(r, PERM_EVENT_CATALOG, code);
+	if (rc != RC_OK)
+		return rc;
+	sqlite3_stmt *st = db_stmt(r->db, "SELECT 1 FROM org WHERE code = ?");
+	if (st == NULL)
+		return RC_INTERNAL;
+	db_bind_text(st, 1, code);
+	bool exists = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (!exists)
+		return req_fail(r, RC_VALIDATION_FAILED, "org_code", "no such node of the tree");
+	rc = req_tx_begin(r);
+	if (rc != RC_OK)
+		return rc;
+	st = db_stmt(r->db, "INSERT INTO handling_units (name, name_en, kind, org_code)"
+			    " VALUES (?,?,?,?)");
+	if (st == NULL)
+		return req_tx_end(r, RC_INTERNAL);
+	db_bind_text(st, 1, in_str(r, "name"));
+	db_bind_text(st, 2, in_str(r, "name_en") ? in_str(r, "name_en") : "");
+	db_bind_text(st, 3, in_str(r, "kind"));
+	db_bind_text(st, 4, code);
+	rc = db_step_done(r->db, st);
+	int64_t id = rc == RC_OK ? db_last_id(r->db) : 0;
+	if (rc == RC_CONFLICT)
+		req_fail(r, rc, "name", "this node already has a unit of that name");
+	if (rc == RC_OK)
+		rc = req_audit(r, NULL, "handling_unit", id_text(r, id), 0, json_incref(r->in));
+	rc = req_tx_end(r, rc);
+	if (rc != RC_OK)
+		return rc;
+	return req_reply(r, 201,
+			 json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id, "name",
+				   in_str(r, "name"), "kind", in_str(r, "kind"), "org_code", code));
+}
+
+static int unit_scope(struct req *r, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt(r->db, "SELECT org_code FROM handling_units WHERE id = ?");
+	if (st == NULL)
+		return RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	char code[16] = "";
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		snprintf(code, sizeof(code), "%s", db_col_text(st, 0));
+	sqlite3_reset(st);
+	if (!found)
+		return req_fail(r, RC_NOT_FOUND, NULL, NULL);
+	return req_scope(r, PERM_EVENT_CATALOG, code);
+}
+
+int api_handling_units_members_add(struct req *r)
+{
+	int rc = unit_scope(r, r->ids[0]);
+	if (rc != RC_OK)
+		return rc;
+	rc = req_tx_begin(r);
+	if (rc != RC_OK)
+		return rc;
+	sqlite3_stmt *st = db_stmt(r->db, "INSERT INTO handling_unit_members (unit_id, user_id)"
+					  " SELECT ?1, id FROM users WHERE id = ?2"
+					  " ON CONFLICT DO NOTHING");
+	if (st == NULL)
+		return req_tx_end(r, RC_INTERNAL);
+	sqlite3_bind_int64(st, 1, r->ids[0]);
+	sqlite3_bind_int64(st, 2, in_int(r, "user_id", 0));
+	rc = db_step_done(r->db, st);
+	if (rc == RC_OK) {
+		st = db_stmt(
+			r->db,
+			"SELECT 1 FROM handling_unit_members WHERE unit_id = ? AND user_id = ?");
+		sqlite3_bind_int64(st, 1, r->ids[0]);
+		sqlite3_bind_int64(st, 2, in_int(r, "user_id", 0));
+		if (sqlite3_step(st) != SQLITE_ROW)
+			rc = req_fail(r, RC_VALIDATION_FAILED, "user_id", "no such account");
+		sqlite3_reset(st);
+	}
+	if (rc == RC_OK)
+		rc = req_audit(r, NULL, "handling_unit", r->params[0], 0, json_incref(r->in));
+	rc = req_tx_end(r, rc);
+	if (rc != RC_OK)
+		return rc;
+	return req_reply(r, 200,
+			 json_pack("{s:I, s:I}", "unit_id", (json_int_t)r->ids[0], "user_id",
+				   (json_int_t)in_int(r, "user_id", 0)));
+}
+
+/* ---- events ---- */
+
+/* The grid of a new report: its address's, else the grid whose boundary
+ * holds the point, among those the reporter may report in. */
+static int locate(struct req *r, struct event_in *in, char code[16])
+{
+	if (in->address_id) {
+		sqlite3_stmt *st = db_stmt(r->db, "SELECT code FROM addresses WHERE id = ?");
+		if (st == NULL)
+			return RC_INTERNAL;
+		sqlite3_bind_int64(st, 1, in->address_id);
+		bool found = sqlite3_step(st) == SQLITE_ROW;
+		if (found)
+			snprintf(code, 16, "%s", db_col_text(st, 0));
+		sqlite3_reset(st);
+		if (!found || principal_scope(r->who, PERM_EVENT_REPORT, code, NULL) != RC_OK)
+			return req_fail(r, RC_VALIDATION_FAILED, "address_id",
+					"no such address where you may report");
+		return RC_OK;
+	}
+	if (!in->has_point)
+		return req_fail(r, RC_VALIDATION_FAILED, "lat",
+				"give the location: a point (lat, lon) or an address_id");
+	const char *roots = principal_roots(r->who, PERM_EVENT_REPORT, &r->arena);
+	int rc = roots ? event_grid_at(r->db, roots, in->lon, in->lat, code) : RC_NOT_FOUND;
+	if (rc == RC_NOT_FOUND)
+		return req_fail(r, RC_VALIDATION_FAILED, "lat",
+				"the point lies in none of the grids where you may report");
+	return rc;
+}
+
+int api_events_create(struct req *r)
+{
+	struct event_in in = {
+		.category = in_str(r, "category"),
+		.source = in_str(r, "source"),
+		.description = in_str(r, "description"),
+		.address_id = in_int(r, "address_id", 0),
+		.has_point = in_has(r, "lat") && in_has(r, "lon"),
+		.feedback = in_str(r, "feedback"),
+	};
+	if (in.has_point) {
+		in.lat = json_number_value(in_json(r, "lat"));
+		in.lon = json_number_value(in_json(r, "lon"));
+	}
+	/* A resident's report is always a resident report; only staff enter
+	 * hotline calls, instructions and their own patrol findings. */
+	bool staff = principal_can(r->who, PERM_EVENT_READ);
+	if (in.source == NULL)
+		in.source = staff ? "patrol" : "resident";
+	if (!staff && strcmp(in.source, "resident") != 0)
+		return req_fail(r, RC_VALIDATION_FAILED, "source",
+				"residents report as 'resident'");
+	if (strcmp(in.source, "open311") == 0)
+		return req_fail(r, RC_VALIDATION_FAILED, "source",
+				"Open311 reports come through /open311/v2/");
+	bool self = strcmp(in.source, "self") == 0;
+	if (self && (in.feedback == NULL || !principal_can(r->who, PERM_EVENT_HANDLE)))
+		return req_fail(r, RC_VALIDATION_FAILED, "feedback",
+				"a self-handled event needs what was done, by a grid worker");
+	struct event_limits lim;
+	int rc = event_category(r->db, in.category, &lim);
+	if (rc == RC_NOT_FOUND)
+		return req_fail(r, RC_VALIDATION_FAILED, "category",
+				"not an active sub-category (小类) code");
+	if (rc != RC_OK)
+		return rc;
+	char code[16];
+	rc = locate(r, &in, code);
+	if (rc != RC_OK)
+		return rc;
+	struct case_actor who = actor_of(r);
+	int64_t id = 0;
+	rc = req_tx_begin(r);
+	if (rc != RC_OK)
+		return rc;
+	rc = event_create(r->db, &in, code, &who, &id);
+	if (rc == RC_OK)
+		rc = req_audit(r, NULL, "event", id_text(r, id), 0,
+			       json_pack("{s:s, s:s, s:s}", "category", in.category, "source",
+					 in.source, "code", code));
+	rc = req_tx_end(r, rc);
+	if (rc != RC_OK)
+		return rc;
+	json_t *o;
+	rc = event_json(r->db, id, staff, &o);
+	return rc == RC_OK ? req_reply(r, 201, o) : rc;
+}
+
+int api_events_nearby(struct req *r)
+{
+	const char *roots = principal_roots(r->who, PERM_EVENT_REPORT, &r->arena);
+	if (roots == NULL)
+		return req_fail(r, RC_FORBIDDEN, NULL, NULL);
+	json_t *items;
+	int rc = events_nearby(r->db, roots, q_str(r, "category"),
+			       json_number_value(json_object_get(r->query, "lat")),
+			       json_number_value(json_object_get(r->query, "lon")), 100, 7, &items);
+	if (rc != RC_OK)
+		return rc;
+	return req_reply(r, 200, json_pack("{s:o}", "items", items));
+}
+
+static int list_reply(struct req *r, struct event_filter *f)
+{
+	struct page pg = req_page(r);
+	f->limit = pg.limit;
+	f->offset = pg.offset;
+	json_t *items;
+	int64_t total;
+	int rc = events_list(r->db, f, &items, &total);
+	if (rc != RC_OK)
+		return rc;
+	return req_reply(r, 200, page_json(items, total, pg));
+}
+
+int api_events_list(struct req *r)
+{
+	struct event_filter f = {
+		.roots = principal_roots(r->who, PERM_EVENT_READ, &r->arena),
+		.state = q_str(r, "state"),
+		.category = q_str(r, "category"),
+		.source = q_str(r, "source"),
+		.overdue_only = json_is_true(json_object_get(r->query, "overdue")),
+		.unit_id = q_int(r, "unit_id", 0),
+	};
+	const char *org = q_str(r, "org");
+	if (org != NULL) {
+		int rc = req_scope(r, PERM_EVENT_READ, org);
+		if (rc != RC_OK)
+			return rc;
+		f.roots = arena_printf(&r->arena, "[\"%s\"]", org);
+	}
+	if (f.roots == NULL)
+		return req_fail(r, RC_FORBIDDEN, NULL, NULL);
+	return list_reply(r, &f);
+}
+
+int api_events_mine(struct req *r)
+{
+	struct event_filter f = {
+		.roots = "[\"\"]", .reporter_id = r->who->user_id, .state = q_str(r, "state")};
+	return list_reply(r, &f);
+}
+
+/* Who may see event id: staff with the board over its node, the members
+ * of the unit it is assigned to, and its reporter (without staff names).
+ * Outside the caller's scope it does not exist (404); in scope without
+ * the permission it is refused (403).  *people: staff names shown. */
+static int event_visible(struct req *r, int64_t id, struct case_row *c, bool *people)
+{
+	if (id == 0 || case_load(r->db, &event_kind, id, c) != RC_OK)
+		return req_fail(r, RC_NOT_FOUND, NULL, NULL);
+	int scope = principal_scope(r->who, PERM_EVENT_READ, c->code, NULL);
+	bool member = c->unit_id && case_unit_member(r->db, c->unit_id, r->who->user_id);
+	*people = scope == RC_OK || member;
+	if (*people || c->created_by == r->who->user_id)
+		return RC_OK;
+	if (scope == RC_NOT_FOUND && principal_can(r->who, PERM_EVENT_READ))
+		return req_fail(r, RC_NOT_FOUND, NULL, NULL);
+	return req_fail(r, RC_FORBIDDEN, NULL, "your role does not allow you to see this event");
+}
+
+int api_events_get(struct req *r)
+{
+	struct case_row c;
+	bool people;
+	int rc = event_visible(r, r->ids[0], &c, &people);
+	if (rc != RC_OK)
+		return rc;
+	json_t *o;
+	rc = event_json(r->db, r->ids[0], people, &o);
+	return rc == RC_OK ? req_reply(r, 200, o) : rc;
+}
+
+/* POST /api/v1/events/{id}/<action>: the action is the path's last part. */
+int api_events_action(struct req *r)
+{
+	const char *action = strrchr(r->route->path, '/') + 1;
+	struct case_row c;
+	if (r->ids[0] == 0 || case_load(r->db, &event_kind, r->ids[0], &c) != RC_OK)
+		return req_fail(r, RC_NOT_FOUND, NULL, NULL);
+	const struct case_transition *t;
+	const char *why;
+	int rc = case_check(r->db, &event_kind, &c, action, r->who, &t, &why);
+	if (rc != RC_OK)
+		return req_fail(r, rc, rc == RC_INVALID_STATE ? "state" : NULL, "%s",
+				why ? why : rc_info(rc)->message);
+	const char *note = in_str(r, "reason");
+	if (note == NULL)
+		note = in_str(r, "feedback");
+	if (note == NULL)
+		note = in_str(r, "comment");
+	if ((t->flags & CASE_REASON) && note == NULL)
+		return req_fail(r, RC_VALIDATION_FAILED,
+				strcmp(action, "handle") == 0 ? "feedback" : "reason",
+				"this action needs a reason");
+	const char *field = event_check_args(r->db, &c, action, r->in, &why);
+	if (field != NULL)
+		return req_fail(
+			r, strcmp(field, "state") == 0 ? RC_INVALID_STATE : RC_VALIDATION_FAILED,
+			field, "%s", why);
+	struct case_actor who = actor_of(r);
+	rc = req_tx_begin(r);
+	if (rc != RC_OK)
+		return rc;
+	int from = c.state;
+	json_t *detail = json_deep_copy(r->in);
+	json_object_del(detail, "reason");
+	json_object_del(detail, "feedback");
+	json_object_del(detail, "comment");
+	if (json_object_size(detail) == 0) {
+		json_decref(detail);
+		detail = NULL;
+	}
+	/* Verification decides where the case goes: closed, or back to its
+	 * handler for rework. */
+	int to = strcmp(action, "verify") == 0 && !in_bool(r, "passed", false) ? EV_ACCEPTED
+									     : EV_CLOSED;
+	rc = case_move(r->db, &event_kind, &c, t, to, &who, note, detail);
+	if (rc == RC_OK)
+		rc = event_after_move(r->db, &c, action, from, r->in, &who);
+	if (rc == RC_OK)
+		rc = req_audit(r, arena_printf(&r->arena, "event.%s", action), "event",
+			       r->params[0], 0, json_incref(r->in));
+	rc = req_tx_end(r, rc);
+	if (rc != RC_OK)
+		return rc;
+	json_t *o;
+	rc = event_json(r->db, r->ids[0], true, &o);
+	return rc == RC_OK ? req_reply(r, 200, o) : rc;
+}
+
+/* ---- inbox ---- */
+
+int api_inbox_list(struct req *r)
+{
+	struct page pg = req_page(r);
+	bool unread = json_is_true(json_object_get(r->query, "unread"));
+	sqlite3_stmt *count = db_stmt(r->db, "SELECT count(*) FROM inbox WHERE user_id = ?1"
+					     " AND (?2 = 0 OR read_at_ms IS NULL)");
+	sqlite3_stmt *st = db_stmt(
+		r->db,
+		"SELECT i.id, i.case_id, i.kind, i.at_ms, i.read_at_ms, c.title, c.state,"
+		" c.kind FROM inbox i JOIN cases c ON c.id = i.case_id WHERE i.user_id = ?1"
+		" AND (?2 = 0 OR i.read_at_ms IS NULL) ORDER BY i.id DESC LIMIT ?3 OFFSET ?4");
+	if (count == NULL || st == NULL)
+		return RC_INTERNAL;
+	sqlite3_bind_int64(count, 1, r->who->user_id);
+	sqlite3_bind_int(count, 2, unread);
+	int64_t total = sqlite3_step(count) == SQLITE_ROW ? sqlite3_column_int64(count, 0) : 0;
+	sqlite3_reset(count);
+	sqlite3_bind_int64(st, 1, r->who->user_id);
+	sqlite3_bind_int(st, 2, unread);
+	sqlite3_bind_int64(st, 3, pg.limit);
+	sqlite3_bind_int64(st, 4, pg.offset);
+	json_t *items = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char at[32];
+		clock_iso_ms(sqlite3_column_int64(st, 3), at, sizeof(at));
+		json_array_append_new(items,
+				      json_pack("{s:I, s:I, s:s, s:s, s:b, s:s, s:s, s:s}", "id",
+						(json_int_t)sqlite3_column_int64(st, 0), "case_id",
+						(json_int_t)sqlite3_column_int64(st, 1), "kind",
+						db_col_text(st, 2), "at", at, "read",
+						sqlite3_column_type(st, 4) != SQLITE_NULL, "title",
+						db_col_text(st, 5), "state", db_col_text(st, 6),
+						"case_kind", db_col_text(st, 7)));
+	}
+	sqlite3_reset(st);
+	return req_reply(r, 200, page_json(items, total, pg));
+}
+
+int api_inbox_read(struct req *r)
+{
+	int rc = req_tx_begin(r);
+	if (rc != RC_OK)
+		return rc;
+	sqlite3_stmt *st = db_stmt(r->db, "UPDATE inbox SET read_at_ms = ifnull(read_at_ms, ?)"
+					  " WHERE id = ? AND user_id = ?");
+	if (st == NULL)
+		return req_tx_end(r, RC_INTERNAL);
+	sqlite3_bind_int64(st, 1, clock_now_ms());
+	sqlite3_bind_int64(st, 2, r->ids[0]);
+	sqlite3_bind_int64(st, 3, r->who->user_id);
+	rc = db_step_done(r->db, st);
+	if (rc == RC_OK && db_changes(r->db) == 0)
+		rc = req_fail(r, RC_NOT_FOUND, NULL, NULL);
+	if (rc == RC_OK)
+		rc = req_audit(r, NULL, "inbox", r->params[0], 0, NULL);
+	rc = req_tx_end(r, rc);
+	if (rc != RC_OK)
+		return rc;
+	return req_reply(r, 204, NULL);
+}
