@@ -8,11 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "core/secure.h"
 #include "core/str.h"
+#include "http/export.h"
 #include "org/org.h"
 #include "registry/api_registry.h"
 #include "registry/import.h"
@@ -20,37 +19,19 @@
 #include "registry/tags.h"
 #include "registry/validate.h"
 
-#define EXPORT_MAX_ROWS 1000000
-
 static const char *const resident_columns[] = {
-	"id", "name", "gender", "birth_date", "age", "id_type", "id_number", "phone", "ethnicity",
-	"residence_type", "employment", "relation", "household_id", "address", "grid", "status",
-	"tags", NULL};
+	"id",           "name",    "gender",    "birth_date",     "age",        "id_type",
+	"id_number",    "phone",   "ethnicity", "residence_type", "employment", "relation",
+	"household_id", "address", "grid",      "status",         "tags",       NULL};
 
-struct export_ctx {
-	struct req *r;
-	const char *const *columns;
-	bool unmask; /* residents only: clear identity and phone numbers */
-	bool xlsx;
-	struct sbuf csv;
-	char path[32];
-	lxw_workbook *book;
-	lxw_worksheet *sheet;
-	int64_t rows;
-	bool too_many;
-};
-
-/* One cell's text for a row. */
-static void cell_text(struct export_ctx *x, json_t *row, const char *col, char *out, size_t len)
+/* Resident cells: tags as a list, numbers in clear when allowed. */
+static void resident_cell(struct export_ctx *x, json_t *row, const char *col, char *out, size_t len)
 {
-	json_t *v = json_object_get(row, col);
 	out[0] = '\0';
-	if (strcmp(col, "grid") == 0)
-		v = json_object_get(row, "grid_name");
 	if (strcmp(col, "tags") == 0) {
 		size_t i;
 		json_t *t;
-		json_array_foreach(v, i, t)
+		json_array_foreach(json_object_get(row, "tags"), i, t)
 		{
 			size_t n = strlen(out);
 			snprintf(out + n, len - n, "%s%s", i ? ";" : "",
@@ -58,7 +39,7 @@ static void cell_text(struct export_ctx *x, json_t *row, const char *col, char *
 		}
 		return;
 	}
-	if (x->unmask && (strcmp(col, "id_number") == 0 || strcmp(col, "phone") == 0)) {
+	if (x->user != NULL && (strcmp(col, "id_number") == 0 || strcmp(col, "phone") == 0)) {
 		char idn[64], ph[32];
 		if (resident_unmask(x->r->db, json_integer_value(json_object_get(row, "id")), idn,
 				    sizeof(idn), ph, sizeof(ph)) == RC_OK)
@@ -69,157 +50,7 @@ static void cell_text(struct export_ctx *x, json_t *row, const char *col, char *
 		sec_wipe(ph, sizeof(ph));
 		return;
 	}
-	if (json_is_string(v))
-		snprintf(out, len, "%s", json_string_value(v));
-	else if (json_is_integer(v))
-		snprintf(out, len, "%lld", (long long)json_integer_value(v));
-	else if (json_is_real(v))
-		snprintf(out, len, "%g", json_real_value(v));
-}
-
-static void csv_field(struct sbuf *b, const char *s)
-{
-	/* A leading = + - @ would make a spreadsheet run a formula. */
-	bool quote = strpbrk(s, ",\"\r\n") != NULL || strchr("=+-@", s[0]) != NULL;
-	if (!quote) {
-		sbuf_puts(b, s);
-		return;
-	}
-	sbuf_puts(b, "\"");
-	if (s[0] && strchr("=+-@", s[0]) != NULL)
-		sbuf_puts(b, "'");
-	for (const char *p = s; *p; p++)
-		sbuf_append(b, *p == '"' ? "\"\"" : p, *p == '"' ? 2 : 1);
-	sbuf_puts(b, "\"");
-}
-
-/* One line of the file: the header when row is NULL. */
-static void put_line(struct export_ctx *x, json_t *row)
-{
-	char text[1024];
-	lxw_row_t line = row ? (lxw_row_t)(x->rows + 1) : 0;
-	for (int c = 0; x->columns[c]; c++) {
-		if (row)
-			cell_text(x, row, x->columns[c], text, sizeof(text));
-		else
-			snprintf(text, sizeof(text), "%s", x->columns[c]);
-		if (x->xlsx) {
-			worksheet_write_string(x->sheet, line, (lxw_col_t)c, text, NULL);
-		} else {
-			if (c)
-				sbuf_puts(&x->csv, ",");
-			csv_field(&x->csv, text);
-		}
-	}
-	if (!x->xlsx)
-		sbuf_puts(&x->csv, "\r\n");
-	sec_wipe(text, sizeof(text));
-}
-
-static int export_row(void *ctx, json_t *row)
-{
-	struct export_ctx *x = ctx;
-	if (x->rows >= EXPORT_MAX_ROWS) {
-		x->too_many = true;
-		return 1;
-	}
-	put_line(x, row);
-	x->rows++;
-	return 0;
-}
-
-/* Start the file: an XLSX workbook streamed to a temporary file (constant
- * memory), or CSV with a BOM so that spreadsheets read UTF-8. */
-static int export_open(struct export_ctx *x, const char *sheet)
-{
-	if (x->xlsx) {
-		snprintf(x->path, sizeof(x->path), "/tmp/grassroots-export-XXXXXX");
-		int fd = mkstemp(x->path);
-		if (fd < 0)
-			return RC_INTERNAL;
-		close(fd);
-		lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = "/tmp"};
-		x->book = workbook_new_opt(x->path, &opts);
-		if (x->book == NULL) {
-			unlink(x->path);
-			return RC_INTERNAL;
-		}
-		x->sheet = workbook_add_worksheet(x->book, sheet);
-	} else {
-		sbuf_puts(&x->csv, "\xEF\xBB\xBF");
-	}
-	put_line(x, NULL);
-	return RC_OK;
-}
-
-/* Finish the file into *data (owned) and *len; rc is how the rows went. */
-static int export_close(struct export_ctx *x, int rc, char **data, size_t *len)
-{
-	*data = NULL;
-	*len = 0;
-	if (!x->xlsx) {
-		if (rc == RC_OK) {
-			*len = x->csv.len;
-			*data = sbuf_steal(&x->csv);
-		}
-		sbuf_free(&x->csv);
-		return rc;
-	}
-	if (x->book == NULL)
-		return rc == RC_OK ? RC_INTERNAL : rc;
-	if (workbook_close(x->book) != LXW_NO_ERROR && rc == RC_OK)
-		rc = RC_INTERNAL;
-	FILE *in = rc == RC_OK ? fopen(x->path, "rb") : NULL;
-	if (in != NULL) {
-		struct sbuf b = {0};
-		char buf[65536];
-		size_t n;
-		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-			sbuf_append(&b, buf, n);
-		fclose(in);
-		*len = b.len;
-		*data = sbuf_steal(&b);
-	} else if (rc == RC_OK) {
-		rc = RC_INTERNAL;
-	}
-	unlink(x->path);
-	return rc;
-}
-
-/* Audit the export (before the file leaves) and answer with the file. */
-static int export_send(struct req *r, struct export_ctx *x, int rc, const char *name,
-		       const char *object_type)
-{
-	char *data;
-	size_t len;
-	rc = export_close(x, rc, &data, &len);
-	if (rc == RC_OK && x->too_many)
-		rc = req_fail(r, RC_VALIDATION_FAILED, "org_id",
-			      "more than %d rows: export a smaller area or a narrower filter",
-			      EXPORT_MAX_ROWS);
-	if (rc != RC_OK) {
-		free(data);
-		return rc;
-	}
-	rc = req_tx_begin(r);
-	if (rc == RC_OK)
-		rc = req_audit(r, NULL, object_type, "", 0,
-			       json_pack("{s:s, s:I, s:b, s:s?, s:O}", "format", x->xlsx ? "xlsx" : "csv",
-					 "rows", (json_int_t)x->rows, "unmasked", x->unmask, "reason",
-					 q_str(r, "reason"), "filter", r->query));
-	rc = req_tx_end(r, rc);
-	if (rc != RC_OK) {
-		free(data);
-		return rc;
-	}
-	req_add_header(r, "Cache-Control", "no-store");
-	req_add_header(r, "Content-Disposition",
-		       arena_printf(&r->arena, "attachment; filename=\"%s.%s\"", name,
-				    x->xlsx ? "xlsx" : "csv"));
-	return req_reply_raw(r, 200,
-			     x->xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-				     : "text/csv; charset=utf-8",
-			     data, len, true);
+	export_cell(row, strcmp(col, "grid") == 0 ? "grid_name" : col, out, len);
 }
 
 /* The export filter: the list filter without paging. */
@@ -239,7 +70,8 @@ static int export_filter(struct req *r, struct resident_filter *f)
 	f->limit = -1;
 	if (q_str(r, "q") != NULL) {
 		bool active = f->status != NULL && strcmp(f->status, "active") == 0;
-		char *m = search_match(q_str(r, "q"), registry_effective_roots(r->db, f->roots), active);
+		char *m = search_match(q_str(r, "q"), registry_effective_roots(r->db, f->roots),
+				       active);
 		if (m == NULL)
 			return req_fail(r, RC_VALIDATION_FAILED, "q", "type part of a name");
 		f->match = arena_strdup(&r->arena, m);
@@ -252,7 +84,8 @@ static int export_filter(struct req *r, struct resident_filter *f)
 		size_t i;
 		json_t *v;
 		bool ok = def != NULL;
-		json_array_foreach(roots, i, v) ok = ok && tag_visible(r->who, def, json_string_value(v));
+		json_array_foreach(roots, i, v) ok =
+			ok && tag_visible(r->who, def, json_string_value(v));
 		json_decref(roots);
 		if (!ok)
 			return req_fail(r, RC_FORBIDDEN, "tag", "your roles may not see this tag");
@@ -268,9 +101,10 @@ static int unmask_allowed(struct req *r, const char *roots)
 	size_t i;
 	json_t *v;
 	int rc = RC_OK;
-	json_array_foreach(arr, i, v) if (rc == RC_OK && principal_scope(r->who, PERM_REGISTRY_UNMASK,
-									  json_string_value(v), NULL) != RC_OK)
-		rc = RC_FORBIDDEN;
+	json_array_foreach(arr, i, v) if (rc == RC_OK &&
+					  principal_scope(r->who, PERM_REGISTRY_UNMASK,
+							  json_string_value(v), NULL) != RC_OK) rc =
+		RC_FORBIDDEN;
 	json_decref(arr);
 	return rc;
 }
@@ -281,10 +115,12 @@ int api_residents_export(struct req *r)
 	int rc = export_filter(r, &f);
 	if (rc != RC_OK)
 		return rc;
-	struct export_ctx x = {.r = r, .columns = resident_columns,
-			       .xlsx = strcmp(q_str(r, "format"), "xlsx") == 0};
-	x.unmask = json_is_true(json_object_get(r->query, "unmask"));
-	if (x.unmask) {
+	struct export_ctx x = {.r = r,
+			       .columns = resident_columns,
+			       .xlsx = strcmp(q_str(r, "format"), "xlsx") == 0,
+			       .cell = resident_cell};
+	bool unmask = json_is_true(json_object_get(r->query, "unmask"));
+	if (unmask) {
 		if (q_str(r, "reason") == NULL)
 			return req_fail(r, RC_VALIDATION_FAILED, "reason",
 					"clear numbers need a reason (recorded in the audit log)");
@@ -292,6 +128,8 @@ int api_residents_export(struct req *r)
 			return req_fail(r, RC_FORBIDDEN, "unmask",
 					"your roles may not see clear numbers in all of this area");
 	}
+	x.user = unmask ? &x : NULL; /* any non-NULL: numbers in clear */
+	x.audit = json_pack("{s:b, s:s?}", "unmasked", unmask, "reason", q_str(r, "reason"));
 	rc = export_open(&x, "residents");
 	if (rc == RC_OK)
 		rc = residents_each(r->db, &f, r->who, export_row, &x);
@@ -306,8 +144,10 @@ static int list_export(struct req *r, const struct list_kind *k)
 	int rc = registry_list_roots(r, PERM_REGISTRY_EXPORT, &roots);
 	if (rc != RC_OK)
 		return rc;
-	struct export_ctx x = {.r = r, .columns = k->columns,
-			       .xlsx = strcmp(q_str(r, "format"), "xlsx") == 0};
+	struct export_ctx x = {.r = r,
+			       .columns = k->columns,
+			       .xlsx = strcmp(q_str(r, "format"), "xlsx") == 0,
+			       .audit = json_pack("{s:b}", "unmasked", false)};
 	rc = export_open(&x, k->name);
 	struct list_rows rows = {.each = export_row, .ctx = &x};
 	json_t *none = NULL;
@@ -346,7 +186,8 @@ int api_registry_import(struct req *r)
 {
 	int kind = import_kind_from(r->params[0]);
 	if (kind < 0)
-		return req_fail(r, RC_NOT_FOUND, NULL, "import addresses, houses, residents or units");
+		return req_fail(r, RC_NOT_FOUND, NULL,
+				"import addresses, houses, residents or units");
 	const char *ct = req_header(r, "Content-Type");
 	if (ct == NULL || strncasecmp(ct, "text/csv", 8) != 0)
 		return req_fail(r, RC_UNSUPPORTED_MEDIA_TYPE, NULL, "send the file as text/csv");
@@ -355,7 +196,8 @@ int api_registry_import(struct req *r)
 		return RC_INTERNAL;
 	struct actor who = {r->who->user_id, r->who->username};
 	bool dry = json_is_true(json_object_get(r->query, "dry_run"));
-	struct import_opts o = {.kind = (enum import_kind)kind, .dry_run = dry, .who = &who, .p = r->who};
+	struct import_opts o = {
+		.kind = (enum import_kind)kind, .dry_run = dry, .who = &who, .p = r->who};
 	struct import_report rep;
 	int rc = import_csv(r->db, f, &o, &rep);
 	fclose(f);
@@ -363,13 +205,14 @@ int api_registry_import(struct req *r)
 		json_t *first = json_array_get(rep.problems, 0);
 		req_fail(r, rc == RC_VALIDATION_FAILED ? rc : RC_INTERNAL,
 			 json_string_value(json_object_get(first, "column")), "%s",
-			 first ? json_string_value(json_object_get(first, "reason")) : "import failed");
+			 first ? json_string_value(json_object_get(first, "reason"))
+			       : "import failed");
 		json_decref(rep.problems);
 		return r->rc;
 	}
-	json_t *detail = json_pack("{s:s, s:b, s:I, s:I, s:I}", "kind", r->params[0], "dry_run", dry,
-				   "rows", (json_int_t)rep.rows, "bad_rows", (json_int_t)rep.bad_rows,
-				   "created", (json_int_t)rep.created);
+	json_t *detail = json_pack("{s:s, s:b, s:I, s:I, s:I}", "kind", r->params[0], "dry_run",
+				   dry, "rows", (json_int_t)rep.rows, "bad_rows",
+				   (json_int_t)rep.bad_rows, "created", (json_int_t)rep.created);
 	/* A real import commits with its audit record; otherwise the record
 	 * says what was checked. */
 	if (!rep.ready)
@@ -384,10 +227,10 @@ int api_registry_import(struct req *r)
 		return rc;
 	}
 	return req_reply(r, 200,
-			 json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:b, s:o}", "kind", r->params[0],
-				   "dry_run", dry, "rows", (json_int_t)rep.rows, "bad_rows",
-				   (json_int_t)rep.bad_rows, "created", (json_int_t)rep.created,
-				   "addresses", (json_int_t)rep.addresses, "households",
-				   (json_int_t)rep.households, "committed", rep.ready, "problems",
-				   rep.problems));
+			 json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:b, s:o}", "kind",
+				   r->params[0], "dry_run", dry, "rows", (json_int_t)rep.rows,
+				   "bad_rows", (json_int_t)rep.bad_rows, "created",
+				   (json_int_t)rep.created, "addresses", (json_int_t)rep.addresses,
+				   "households", (json_int_t)rep.households, "committed", rep.ready,
+				   "problems", rep.problems));
 }
