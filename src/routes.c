@@ -457,6 +457,15 @@ static const struct field unit_create_body[] = {
 	{0},
 };
 static const struct field member_body[] = {{"user_id", FT_ID, FIELD_REQUIRED, 0, 0, NULL, NULL, NULL}, {0}};
+static const char *const metric_groups[] = {"area", "unit", "handler", "category", "source", "month", NULL};
+static const char *const export_formats_ev[] = {"csv", "xlsx", NULL};
+#define METRICS_QUERY \
+	{"org", FT_STRING, 0, 2, 15, NULL, NULL, "the node reported on (default: your one board node)"}, \
+	{"from", FT_DATE, 0, 0, 0, NULL, NULL, "first day, YYYY-MM-DD (default: the 1st of this month)"}, \
+	{"to", FT_DATE, 0, 0, 0, NULL, NULL, "last day, included (default: today)"}, \
+	{"by", FT_ENUM, 0, 0, 0, metric_groups, NULL, "grouping (default area: the child nodes)"}
+static const struct field metrics_query[] = {METRICS_QUERY, {0}};
+static const struct field metrics_export_query[] = {METRICS_QUERY, {"format", FT_ENUM, FIELD_REQUIRED, 0, 0, export_formats_ev, NULL, NULL}, {0}};
 static const struct field inbox_query[] = {{"unread", FT_BOOL, 0, 0, 0, NULL, NULL, NULL}, PAGE_QUERY, {0}};
 
 #define EVENT_ACTION(name, perm, body, summary) \
@@ -600,6 +609,8 @@ const struct route routes[] = {
 	{GET, "/api/v1/events", 0, PERM_EVENT_READ, NULL, events_query, api_events_list, NULL, "events", "The board: events in scope, filtered, newest first", "Page", 200, 0},
 	{GET, "/api/v1/events/mine", 0, PERM_EVENT_REPORT, NULL, events_mine_query, api_events_mine, NULL, "events", "My reports", "Page", 200, 0},
 	{GET, "/api/v1/events/nearby", 0, PERM_EVENT_REPORT, NULL, nearby_query, api_events_nearby, NULL, "events", "Possible duplicates: open events of the category within 100 m and 7 days", "NearbyList", 200, 0},
+	{GET, "/api/v1/events/metrics", 0, PERM_EVENT_READ, NULL, metrics_query, api_events_metrics, NULL, "events", "Closure, on-time and other rates of a period, by area, unit, handler, category, source or month", "EventMetrics", 200, 0},
+	{GET, "/api/v1/events/metrics/export", 0, PERM_EVENT_READ, NULL, metrics_export_query, api_events_metrics_export, "event.metrics_export", "events", "The same metrics as CSV or XLSX", NULL, 200, 0},
 	{GET, "/api/v1/events/{id}", 0, PERM_NONE, NULL, NULL, api_events_get, NULL, "events", "An event with its timeline (staff, the reporter, the unit's members)", "Event", 200, 0},
 	EVENT_ACTION("register", PERM_EVENT_DISPATCH, optional_reason_body, "Register (立案) a reported event"),
 	EVENT_ACTION("cancel", PERM_EVENT_DISPATCH, reason_body, "Cancel a report, with the reason"),

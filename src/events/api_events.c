@@ -6,11 +6,14 @@
  */
 #include "events/api_events.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "events/events.h"
+#include "http/export.h"
 #include "http/request.h"
 
 static struct case_actor actor_of(struct req *r)
@@ -382,6 +385,105 @@ int api_events_action(struct req *r)
 	json_t *o;
 	rc = event_json(r->db, r->ids[0], true, &o);
 	return rc == RC_OK ? req_reply(r, 200, o) : rc;
+}
+
+/* ---- metrics ---- */
+
+/* The metrics query of a request: the node (org, or the caller's one
+ * board root), the period (from and to inclusive civil dates; default this
+ * month) and the grouping. */
+static int metrics_query(struct req *r, struct event_metrics_query *q, char org[16])
+{
+	const char *code = q_str(r, "org");
+	if (code == NULL) {
+		const char *roots = principal_roots(r->who, PERM_EVENT_READ, &r->arena);
+		json_t *arr = roots ? json_loads(roots, 0, NULL) : NULL;
+		if (json_array_size(arr) == 1 && json_string_length(json_array_get(arr, 0)) > 0)
+			snprintf(org, 16, "%s", json_string_value(json_array_get(arr, 0)));
+		else
+			org[0] = '\0';
+		json_decref(arr);
+		if (org[0] == '\0')
+			return req_fail(r, RC_VALIDATION_FAILED, "org",
+					"name the node (org) to report on");
+	} else {
+		snprintf(org, 16, "%s", code);
+	}
+	int rc = req_scope(r, PERM_EVENT_READ, org);
+	if (rc != RC_OK)
+		return rc;
+	char today[11];
+	calendar_date_of(calendar_day_at(clock_now_ms()), today);
+	char first[11];
+	snprintf(first, sizeof(first), "%.8s01", today);
+	const char *from = q_str(r, "from") ? q_str(r, "from") : first;
+	int32_t d0 = calendar_day_of(from);
+	int32_t d1 = q_str(r, "to") ? calendar_day_of(q_str(r, "to")) : calendar_day_at(clock_now_ms());
+	if (d0 == INT32_MIN)
+		return req_fail(r, RC_VALIDATION_FAILED, "from", "a day YYYY-MM-DD");
+	if (d1 == INT32_MIN || d1 < d0)
+		return req_fail(r, RC_VALIDATION_FAILED, "to", "a day YYYY-MM-DD, not before from");
+	/* Civil days of China Standard Time, the last one included. */
+	q->from_ms = ((int64_t)d0 * 86400 - 8 * 3600) * 1000;
+	q->to_ms = ((int64_t)(d1 + 1) * 86400 - 8 * 3600) * 1000;
+	q->roots = arena_printf(&r->arena, "[\"%s\"]", org);
+	q->by = q_str(r, "by") ? q_str(r, "by") : "area";
+	size_t len = strlen(org);
+	q->area_len = len <= 4 ? (int)len + 2 : len == 6 ? 9 : len == 9 ? 12 : 15;
+	return RC_OK;
+}
+
+int api_events_metrics(struct req *r)
+{
+	struct event_metrics_query q;
+	char org[16];
+	int rc = metrics_query(r, &q, org);
+	if (rc != RC_OK)
+		return rc;
+	json_t *o;
+	rc = events_metrics(r->db, &q, &o);
+	if (rc != RC_OK)
+		return rc;
+	char from[11], to[11];
+	calendar_date_of(calendar_day_at(q.from_ms), from);
+	calendar_date_of(calendar_day_at(q.to_ms) - 1, to);
+	json_object_set_new(o, "org", json_string(org));
+	json_object_set_new(o, "from", json_string(from));
+	json_object_set_new(o, "to", json_string(to));
+	return req_reply(r, 200, o);
+}
+
+static const char *const metric_columns[] = {
+	"key", "name", "reported", "registered", "dispatched", "due", "closed", "closed_on_time",
+	"closure_rate", "on_time_closure_rate", "on_time_registration_rate",
+	"accurate_dispatch_rate", "rework_rate", "mean_handling_hours", NULL};
+
+int api_events_metrics_export(struct req *r)
+{
+	struct event_metrics_query q;
+	char org[16];
+	int rc = metrics_query(r, &q, org);
+	if (rc != RC_OK)
+		return rc;
+	json_t *o;
+	rc = events_metrics(r->db, &q, &o);
+	if (rc != RC_OK)
+		return rc;
+	struct export_ctx x = {.r = r, .columns = metric_columns,
+			       .xlsx = strcmp(q_str(r, "format"), "xlsx") == 0,
+			       .audit = json_pack("{s:s}", "org", org)};
+	rc = export_open(&x, "metrics");
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(o, "rows"), i, row) if (rc == RC_OK) export_row(&x, row);
+	json_t *totals = json_object_get(o, "totals");
+	json_object_set_new(totals, "key", json_string("total"));
+	json_object_set_new(totals, "name", json_string(org));
+	if (rc == RC_OK)
+		export_row(&x, totals);
+	rc = export_send(r, &x, rc, "event-metrics", "event_metrics");
+	json_decref(o);
+	return rc;
 }
 
 /* ---- inbox ---- */

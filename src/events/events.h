@@ -96,6 +96,19 @@ int event_after_move(struct db *db, struct case_row *c, const char *action, int 
 const char *event_check_args(struct db *db, const struct case_row *c, const char *action,
 			     const json_t *arg, const char **why);
 
+/* Metrics of a period [from_ms, to_ms) over the scope roots, grouped by
+ * "area" (the first area_len characters of the code: the child nodes),
+ * "unit", "handler", "category", "source" or "month"; see metrics.c for
+ * the definitions.  {"by", "totals", "rows": [{key, name, ...}],
+ * "top_categories"}. */
+struct event_metrics_query {
+	const char *roots;
+	int64_t from_ms, to_ms;
+	const char *by;
+	int area_len;
+};
+int events_metrics(struct db *db, const struct event_metrics_query *q, json_t **out_new);
+
 /* Run case_sweep every `seconds` on a connection of its own until
  * events_sweeper_stop(). */
 int events_sweeper_start(const struct db_options *o, int seconds);

@@ -711,6 +711,60 @@ static void test_board_filters(void **state)
 	resp_free(r);
 }
 
+static void test_metrics_and_their_export(void **state)
+{
+	(void)state;
+	struct resp *r = get(town, "/api/v1/events/metrics?from=2026-01-01&to=2026-12-31");
+	assert_status(r, 200);
+	assert_string_equal(jstr(r->json, "org"), "330681109");
+	assert_string_equal(jstr(r->json, "by"), "area");
+	int64_t reported = jint(r->json, "totals.reported");
+	assert_true(reported >= 10);
+	/* The one village with events is the one row. */
+	assert_int_equal(json_array_size(jget(r->json, "rows")), 1);
+	assert_string_equal(jstr(r->json, "rows.0.key"), "330681109290");
+	assert_int_equal(jint(r->json, "rows.0.reported"), reported);
+	assert_true(json_array_size(jget(r->json, "top_categories")) >= 3);
+	resp_free(r);
+	/* By handling unit: the bureau and the committee. */
+	r = get(county, "/api/v1/events/metrics?org=330681&by=unit&from=2026-01-01&to=2026-12-31");
+	assert_status(r, 200);
+	bool bureau = false;
+	size_t i;
+	json_t *v;
+	json_array_foreach(jget(r->json, "rows"), i, v) bureau |=
+		strcmp(jstr(v, "name"), "诸暨市综合行政执法局") == 0 && jint(v, "dispatched") >= 3;
+	assert_true(bureau);
+	resp_free(r);
+	/* As a spreadsheet and as CSV. */
+	r = get(town, "/api/v1/events/metrics/export?format=xlsx&from=2026-01-01&to=2026-12-31");
+	assert_status(r, 200);
+	assert_non_null(strstr(resp_header(r, "Content-Type"), "spreadsheetml"));
+	assert_memory_equal(r->body, "PK", 2);
+	resp_free(r);
+	r = get(town, "/api/v1/events/metrics/export?format=csv&by=source&from=2026-01-01&to=2026-12-31");
+	assert_status(r, 200);
+	assert_non_null(strstr(r->body, "key,name,reported,registered,dispatched,due,closed"));
+	assert_non_null(strstr(r->body, "\r\nresident,resident,"));
+	assert_non_null(strstr(r->body, "\r\ntotal,330681109,"));
+	resp_free(r);
+	/* Outside the scope, without the permission, bad input. */
+	r = get(far_town, "/api/v1/events/metrics?org=330681109");
+	assert_status(r, 404);
+	resp_free(r);
+	r = get(res, "/api/v1/events/metrics?org=330681109290001");
+	assert_status(r, 403);
+	resp_free(r);
+	r = get(town, "/api/v1/events/metrics?by=street");
+	assert_status(r, 422);
+	assert_string_equal(err_field(r), "by");
+	resp_free(r);
+	r = get(town, "/api/v1/events/metrics?from=2026-05-01&to=2026-04-01");
+	assert_status(r, 422);
+	assert_string_equal(err_field(r), "to");
+	resp_free(r);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -725,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_possible_duplicates_and_location),
 		cmocka_unit_test(test_deadlines_across_the_spring_festival),
 		cmocka_unit_test(test_board_filters),
+		cmocka_unit_test(test_metrics_and_their_export),
 	};
 	int rc = cmocka_run_group_tests_name("api_events", tests, setup, teardown);
 	curl_global_cleanup();

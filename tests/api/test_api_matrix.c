@@ -167,6 +167,8 @@ static const struct expect {
 	{"GET", "/api/v1/events", NULL, EV_READ, false},
 	{"GET", "/api/v1/events/mine", NULL, EV_REPORT, false},
 	{"GET", "/api/v1/events/nearby?category=1101&lat=29.7&lon=120.2", NULL, EV_REPORT, false},
+	{"GET", "/api/v1/events/metrics?org=330681109290", NULL, EV_READ, false},
+	{"GET", "/api/v1/events/metrics/export?org=330681109290&format=csv", NULL, EV_READ, false},
 	{"GET", "/api/v1/events/{E}", NULL, EV_READ, true},
 	{"POST", "/api/v1/events/{E}/register", "{}", EV_CENTRE, true},
 	{"POST", "/api/v1/events/{E}/cancel", "{\"reason\":\"重复\"}", EV_CENTRE, true},

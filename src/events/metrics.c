@@ -1,0 +1,170 @@
+/*
+ * Event metrics of a period, grouped by area, handling unit, handler
+ * (post), category, source or month, as digital city-management bulletins
+ * report them:
+ *   due to close     events whose handling deadline falls in the period
+ *                    (cancelled and merged ones excepted);
+ *   closed           of those, the closed ones;  closure rate = closed / due;
+ *   closed on time   of those, closed by the deadline (handled before it and
+ *                    verified);  on-time closure rate = on time / due;
+ *   on-time registration rate = registered in time / registered;
+ *   accurate dispatch rate = dispatches never returned / dispatched;
+ *   rework rate = closed in the period after a failed verification / closed
+ *                 in the period;
+ *   mean handling time = hours from dispatch to handling, for events handled
+ *                 in the period.
+ * Rates are percentages with two decimals, null when nothing is due.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/error.h"
+#include "events/events.h"
+
+/* ?1 scope roots, ?2 period start, ?3 period end (unix ms). */
+#define MEASURES                                                                               \
+	" sum(e.reported_at_ms >= ?2 AND e.reported_at_ms < ?3),"                              \
+	" sum(e.registered_at_ms >= ?2 AND e.registered_at_ms < ?3),"                          \
+	" sum(e.registered_at_ms >= ?2 AND e.registered_at_ms < ?3 AND e.registered_on_time)," \
+	" sum(e.dispatched_at_ms >= ?2 AND e.dispatched_at_ms < ?3),"                          \
+	" sum(e.dispatched_at_ms >= ?2 AND e.dispatched_at_ms < ?3 AND c.returns = 0),"        \
+	" sum(e.handle_due_ms >= ?2 AND e.handle_due_ms < ?3"                                  \
+	"     AND c.state NOT IN ('cancelled', 'merged')),"                                    \
+	" sum(e.handle_due_ms >= ?2 AND e.handle_due_ms < ?3 AND c.state = 'closed'),"         \
+	" sum(e.handle_due_ms >= ?2 AND e.handle_due_ms < ?3 AND c.state = 'closed'"           \
+	"     AND e.closed_on_time),"                                                          \
+	" sum(c.closed_at_ms >= ?2 AND c.closed_at_ms < ?3),"                                  \
+	" sum(c.closed_at_ms >= ?2 AND c.closed_at_ms < ?3 AND c.reworks > 0),"                \
+	" avg(CASE WHEN e.handled_at_ms >= ?2 AND e.handled_at_ms < ?3"                        \
+	"     AND e.dispatched_at_ms IS NOT NULL"                                              \
+	"     THEN (e.handled_at_ms - e.dispatched_at_ms) / 3600000.0 END)"
+
+#define SCOPE                                                                            \
+	" FROM json_each(?1) rt JOIN cases c ON c.kind = 'event' AND c.code >= rt.value" \
+	" AND c.code < rt.value || ';' JOIN events e ON e.case_id = c.id"                \
+	" WHERE e.reported_at_ms < ?3"
+
+static json_t *rate(int64_t part, int64_t whole)
+{
+	if (whole == 0)
+		return json_null();
+	return json_real(round(10000.0 * (double)part / (double)whole) / 100.0);
+}
+
+/* The measures starting at column i of st. */
+static json_t *measures(sqlite3_stmt *st, int i)
+{
+	int64_t v[10];
+	for (int k = 0; k < 10; k++)
+		v[k] = sqlite3_column_int64(st, i + k);
+	json_t *o =
+		json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "reported",
+			  (json_int_t)v[0], "registered", (json_int_t)v[1], "registered_on_time",
+			  (json_int_t)v[2], "dispatched", (json_int_t)v[3], "due", (json_int_t)v[5],
+			  "closed", (json_int_t)v[6], "closed_on_time", (json_int_t)v[7],
+			  "closed_in_period", (json_int_t)v[8], "reworked", (json_int_t)v[9]);
+	json_object_set_new(o, "closure_rate", rate(v[6], v[5]));
+	json_object_set_new(o, "on_time_closure_rate", rate(v[7], v[5]));
+	json_object_set_new(o, "on_time_registration_rate", rate(v[2], v[1]));
+	json_object_set_new(o, "accurate_dispatch_rate", rate(v[4], v[3]));
+	json_object_set_new(o, "rework_rate", rate(v[9], v[8]));
+	json_object_set_new(
+		o, "mean_handling_hours",
+		sqlite3_column_type(st, i + 10) == SQLITE_NULL
+			? json_null()
+			: json_real(round(sqlite3_column_double(st, i + 10) * 10) / 10));
+	return o;
+}
+
+static sqlite3_stmt *grouped(struct db *db, const char *by)
+{
+	/* One literal statement per grouping: column 0 the key, 1 its name. */
+	if (strcmp(by, "area") == 0)
+		return db_stmt(
+			db,
+			"SELECT substr(c.code, 1, ?4),"
+			" (SELECT name FROM org WHERE code = substr(c.code, 1, ?4))," MEASURES SCOPE
+			" GROUP BY 1 ORDER BY 1");
+	if (strcmp(by, "unit") == 0)
+		return db_stmt(db, "SELECT c.unit_id, (SELECT name FROM handling_units"
+				   " WHERE id = c.unit_id)," MEASURES SCOPE
+				   " AND c.unit_id IS NOT NULL GROUP BY 1 ORDER BY 2");
+	if (strcmp(by, "handler") == 0)
+		return db_stmt(db, "SELECT c.assignee_id, (SELECT display_name FROM users"
+				   " WHERE id = c.assignee_id)," MEASURES SCOPE
+				   " AND c.assignee_id IS NOT NULL GROUP BY 1 ORDER BY 2");
+	if (strcmp(by, "category") == 0)
+		return db_stmt(db, "SELECT substr(e.category_code, 1, 2),"
+				   " (SELECT name FROM event_categories"
+				   " WHERE code = substr(e.category_code, 1, 2))," MEASURES SCOPE
+				   " GROUP BY 1 ORDER BY 1");
+	if (strcmp(by, "source") == 0)
+		return db_stmt(db, "SELECT e.source, e.source," MEASURES SCOPE
+				   " GROUP BY 1 ORDER BY 1");
+	if (strcmp(by, "month") == 0)
+		return db_stmt(db, "SELECT strftime('%Y-%m', e.reported_at_ms / 1000 + 28800,"
+				   " 'unixepoch'), NULL," MEASURES SCOPE " GROUP BY 1 ORDER BY 1");
+	return NULL;
+}
+
+static void bind_period(sqlite3_stmt *st, const struct event_metrics_query *q)
+{
+	db_bind_text(st, 1, q->roots);
+	sqlite3_bind_int64(st, 2, q->from_ms);
+	sqlite3_bind_int64(st, 3, q->to_ms);
+}
+
+int events_metrics(struct db *db, const struct event_metrics_query *q, json_t **out_new)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT" MEASURES SCOPE);
+	if (st == NULL)
+		return RC_INTERNAL;
+	bind_period(st, q);
+	int src = sqlite3_step(st);
+	json_t *totals = src == SQLITE_ROW ? measures(st, 0) : NULL;
+	sqlite3_reset(st);
+	if (totals == NULL)
+		return db_rc(db, src);
+
+	json_t *rows = json_array();
+	st = grouped(db, q->by);
+	if (st == NULL) {
+		json_decref(totals);
+		json_decref(rows);
+		return RC_INTERNAL;
+	}
+	bind_period(st, q);
+	sqlite3_bind_int(st, 4, q->area_len);
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *row = measures(st, 2);
+		json_object_set_new(row, "key",
+				    sqlite3_column_type(st, 0) == SQLITE_INTEGER
+					    ? json_integer(sqlite3_column_int64(st, 0))
+					    : json_string(db_col_text(st, 0)));
+		json_object_set_new(row, "name",
+				    json_string(sqlite3_column_type(st, 1) == SQLITE_NULL
+							? db_col_text(st, 0)
+							: db_col_text(st, 1)));
+		json_array_append_new(rows, row);
+	}
+	sqlite3_reset(st);
+
+	/* The categories reported most in the period (sub-categories). */
+	json_t *top = json_array();
+	st = db_stmt(db, "SELECT e.category_code, (SELECT name FROM event_categories"
+			 " WHERE code = e.category_code), count(*)" SCOPE
+			 " AND e.reported_at_ms >= ?2 GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 10");
+	if (st != NULL) {
+		bind_period(st, q);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			json_array_append_new(
+				top, json_pack("{s:s, s:s, s:I}", "code", db_col_text(st, 0),
+					       "name", db_col_text(st, 1), "reported",
+					       (json_int_t)sqlite3_column_int64(st, 2)));
+		sqlite3_reset(st);
+	}
+	*out_new = json_pack("{s:s, s:o, s:o, s:o}", "by", q->by, "totals", totals, "rows", rows,
+			     "top_categories", top);
+	return RC_OK;
+}
