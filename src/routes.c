@@ -466,6 +466,8 @@ static const char *const export_formats_ev[] = {"csv", "xlsx", NULL};
 	{"by", FT_ENUM, 0, 0, 0, metric_groups, NULL, "grouping (default area: the child nodes)"}
 static const struct field metrics_query[] = {METRICS_QUERY, {0}};
 static const struct field metrics_export_query[] = {METRICS_QUERY, {"format", FT_ENUM, FIELD_REQUIRED, 0, 0, export_formats_ev, NULL, NULL}, {0}};
+static const char *const photo_stages[] = {"report", "handle", "verify", NULL};
+static const struct field photo_query[] = {{"stage", FT_ENUM, 0, 0, 0, photo_stages, NULL, "report (default), handle or verify"}, {0}};
 static const struct field inbox_query[] = {{"unread", FT_BOOL, 0, 0, 0, NULL, NULL, NULL}, PAGE_QUERY, {0}};
 
 #define EVENT_ACTION(name, perm, body, summary) \
@@ -612,6 +614,8 @@ const struct route routes[] = {
 	{GET, "/api/v1/events/metrics", 0, PERM_EVENT_READ, NULL, metrics_query, api_events_metrics, NULL, "events", "Closure, on-time and other rates of a period, by area, unit, handler, category, source or month", "EventMetrics", 200, 0},
 	{GET, "/api/v1/events/metrics/export", 0, PERM_EVENT_READ, NULL, metrics_export_query, api_events_metrics_export, "event.metrics_export", "events", "The same metrics as CSV or XLSX", NULL, 200, 0},
 	{GET, "/api/v1/events/{id}", 0, PERM_NONE, NULL, NULL, api_events_get, NULL, "events", "An event with its timeline (staff, the reporter, the unit's members)", "Event", 200, 0},
+	{POST, "/api/v1/events/{id}/photos", ROUTE_RAW, PERM_NONE, NULL, photo_query, api_events_photo_add, "event.photo_add", "events", "Add a photo (the body: a JPEG or PNG image up to 5 MiB)", "EventPhoto", 201, 5200},
+	{GET, "/api/v1/events/{id}/photos/{photo}", ROUTE_RAW, PERM_NONE, NULL, NULL, api_events_photo_get, NULL, "events", "A photo, as image/jpeg or image/png", NULL, 200, 0},
 	EVENT_ACTION("register", PERM_EVENT_DISPATCH, optional_reason_body, "Register (立案) a reported event"),
 	EVENT_ACTION("cancel", PERM_EVENT_DISPATCH, reason_body, "Cancel a report, with the reason"),
 	EVENT_ACTION("dispatch", PERM_EVENT_DISPATCH, dispatch_body, "Dispatch to a handling unit and person"),

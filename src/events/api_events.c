@@ -372,7 +372,7 @@ int api_events_action(struct req *r)
 	/* Verification decides where the case goes: closed, or back to its
 	 * handler for rework. */
 	int to = strcmp(action, "verify") == 0 && !in_bool(r, "passed", false) ? EV_ACCEPTED
-									     : EV_CLOSED;
+									       : EV_CLOSED;
 	rc = case_move(r->db, &event_kind, &c, t, to, &who, note, detail);
 	if (rc == RC_OK)
 		rc = event_after_move(r->db, &c, action, from, r->in, &who);
@@ -385,6 +385,76 @@ int api_events_action(struct req *r)
 	json_t *o;
 	rc = event_json(r->db, r->ids[0], true, &o);
 	return rc == RC_OK ? req_reply(r, 200, o) : rc;
+}
+
+/* ---- photos ---- */
+
+/* POST /api/v1/events/{id}/photos?stage=: the body is the image itself.
+ * The reporter and the staff who see the event add report photos; the
+ * unit's members add photos of their handling; verifiers of the site. */
+int api_events_photo_add(struct req *r)
+{
+	struct case_row c;
+	bool people;
+	int rc = event_visible(r, r->ids[0], &c, &people);
+	if (rc != RC_OK)
+		return rc;
+	const char *stage = q_str(r, "stage") ? q_str(r, "stage") : "report";
+	bool member = c.unit_id && case_unit_member(r->db, c.unit_id, r->who->user_id);
+	bool may = strcmp(stage, "report") == 0 ? (people || c.created_by == r->who->user_id)
+		   : strcmp(stage, "handle") == 0
+			   ? member
+			   : principal_scope(r->who, PERM_EVENT_VERIFY, c.code, NULL) == RC_OK;
+	if (!may)
+		return req_fail(r, RC_FORBIDDEN, "stage", "you may not add photos of this stage");
+	const char *type =
+		event_photo_type((const unsigned char *)r->body, r->body ? r->body_len : 0);
+	if (type == NULL)
+		return req_fail(r, RC_UNSUPPORTED_MEDIA_TYPE, NULL,
+				"send a JPEG or PNG image (recognised by its content)");
+	int64_t id = 0;
+	rc = req_tx_begin(r);
+	if (rc != RC_OK)
+		return rc;
+	rc = event_photo_add(r->db, c.id, stage, type, r->body, r->body_len, r->who->user_id, &id);
+	if (rc == RC_CONFLICT)
+		req_fail(r, rc, NULL, "an event keeps at most %d photos", EVENT_PHOTOS_MAX);
+	if (rc == RC_OK)
+		rc = req_audit(r, NULL, "event", r->params[0], 0,
+			       json_pack("{s:I, s:s, s:s, s:I}", "photo_id", (json_int_t)id,
+					 "stage", stage, "type", type, "bytes",
+					 (json_int_t)r->body_len));
+	rc = req_tx_end(r, rc);
+	if (rc != RC_OK)
+		return rc;
+	return req_reply(r, 201,
+			 json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)id, "stage",
+				   stage, "type", type, "bytes", (json_int_t)r->body_len, "url",
+				   arena_printf(&r->arena, "/api/v1/events/%s/photos/%lld",
+						r->params[0], (long long)id)));
+}
+
+/* GET /api/v1/events/{id}/photos/{photo}: to whoever sees the event. */
+int api_events_photo_get(struct req *r)
+{
+	struct case_row c;
+	bool people;
+	int rc = event_visible(r, r->ids[0], &c, &people);
+	if (rc != RC_OK)
+		return rc;
+	void *data;
+	size_t len;
+	char type[16];
+	rc = event_photo_get(r->db, c.id, r->ids[1], &data, &len, type);
+	if (rc == RC_NOT_FOUND)
+		return req_fail(r, rc, NULL, NULL);
+	if (rc != RC_OK)
+		return rc;
+	req_audit_read(r, "event.photo_read", "event", r->params[0], 0,
+		       json_pack("{s:I}", "photo_id", (json_int_t)r->ids[1]));
+	req_add_header(r, "Cache-Control", "private, max-age=3600");
+	return req_reply_raw(r, 200, strcmp(type, "image/png") == 0 ? "image/png" : "image/jpeg",
+			     data, len, true);
 }
 
 /* ---- metrics ---- */
@@ -418,7 +488,8 @@ static int metrics_query(struct req *r, struct event_metrics_query *q, char org[
 	snprintf(first, sizeof(first), "%.8s01", today);
 	const char *from = q_str(r, "from") ? q_str(r, "from") : first;
 	int32_t d0 = calendar_day_of(from);
-	int32_t d1 = q_str(r, "to") ? calendar_day_of(q_str(r, "to")) : calendar_day_at(clock_now_ms());
+	int32_t d1 =
+		q_str(r, "to") ? calendar_day_of(q_str(r, "to")) : calendar_day_at(clock_now_ms());
 	if (d0 == INT32_MIN)
 		return req_fail(r, RC_VALIDATION_FAILED, "from", "a day YYYY-MM-DD");
 	if (d1 == INT32_MIN || d1 < d0)
@@ -453,10 +524,21 @@ int api_events_metrics(struct req *r)
 	return req_reply(r, 200, o);
 }
 
-static const char *const metric_columns[] = {
-	"key", "name", "reported", "registered", "dispatched", "due", "closed", "closed_on_time",
-	"closure_rate", "on_time_closure_rate", "on_time_registration_rate",
-	"accurate_dispatch_rate", "rework_rate", "mean_handling_hours", NULL};
+static const char *const metric_columns[] = {"key",
+					     "name",
+					     "reported",
+					     "registered",
+					     "dispatched",
+					     "due",
+					     "closed",
+					     "closed_on_time",
+					     "closure_rate",
+					     "on_time_closure_rate",
+					     "on_time_registration_rate",
+					     "accurate_dispatch_rate",
+					     "rework_rate",
+					     "mean_handling_hours",
+					     NULL};
 
 int api_events_metrics_export(struct req *r)
 {
@@ -469,7 +551,8 @@ int api_events_metrics_export(struct req *r)
 	rc = events_metrics(r->db, &q, &o);
 	if (rc != RC_OK)
 		return rc;
-	struct export_ctx x = {.r = r, .columns = metric_columns,
+	struct export_ctx x = {.r = r,
+			       .columns = metric_columns,
 			       .xlsx = strcmp(q_str(r, "format"), "xlsx") == 0,
 			       .audit = json_pack("{s:s}", "org", org)};
 	rc = export_open(&x, "metrics");

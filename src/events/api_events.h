@@ -16,6 +16,8 @@ int api_events_list(struct req *r);
 int api_events_mine(struct req *r);
 int api_events_get(struct req *r);
 int api_events_action(struct req *r);
+int api_events_photo_add(struct req *r);
+int api_events_photo_get(struct req *r);
 int api_events_metrics(struct req *r);
 int api_events_metrics_export(struct req *r);
 int api_inbox_list(struct req *r);

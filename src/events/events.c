@@ -487,6 +487,26 @@ int event_json(struct db *db, int64_t id, bool with_people, json_t **out_new)
 		}
 	}
 	json_object_set_new(o, "timeline", tl);
+	json_t *photos = json_array();
+	sqlite3_stmt *ph = db_stmt(db, "SELECT id, stage, type, bytes FROM event_photos"
+				       " WHERE case_id = ? ORDER BY id");
+	if (ph != NULL) {
+		sqlite3_bind_int64(ph, 1, id);
+		while (sqlite3_step(ph) == SQLITE_ROW) {
+			int64_t pid = sqlite3_column_int64(ph, 0);
+			char url[96];
+			snprintf(url, sizeof(url), "/api/v1/events/%lld/photos/%lld", (long long)id,
+				 (long long)pid);
+			json_array_append_new(
+				photos,
+				json_pack("{s:I, s:s, s:s, s:I, s:s}", "id", (json_int_t)pid,
+					  "stage", db_col_text(ph, 1), "type", db_col_text(ph, 2),
+					  "bytes", (json_int_t)sqlite3_column_int64(ph, 3), "url",
+					  url));
+		}
+		sqlite3_reset(ph);
+	}
+	json_object_set_new(o, "photos", photos);
 	*out_new = o;
 	return RC_OK;
 }
@@ -597,6 +617,79 @@ int events_nearby(struct db *db, const char *roots, const char *category, double
 	sqlite3_reset(st);
 	*out_new = items;
 	return RC_OK;
+}
+
+/* ---- photos ---- */
+
+const char *event_photo_type(const unsigned char *d, size_t n)
+{
+	/* JPEG: SOI marker then another marker; it ends with EOI (some cameras
+	 * pad after it, so the last 32 bytes are searched). */
+	if (n >= 4 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) {
+		for (size_t i = n - 1; i >= 1 && i + 32 >= n; i--)
+			if (d[i - 1] == 0xFF && d[i] == 0xD9)
+				return "image/jpeg";
+		return NULL;
+	}
+	/* PNG: the signature, then the IHDR chunk of 13 bytes. */
+	static const unsigned char sig[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+	if (n >= 33 && memcmp(d, sig, 8) == 0 && memcmp(d + 8, "\0\0\0\rIHDR", 8) == 0)
+		return "image/png";
+	return NULL;
+}
+
+int event_photo_add(struct db *db, int64_t case_id, const char *stage, const char *type,
+		    const void *data, size_t len, int64_t user_id, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM event_photos WHERE case_id = ?");
+	if (st == NULL)
+		return RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, case_id);
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (n >= EVENT_PHOTOS_MAX)
+		return RC_CONFLICT;
+	st = db_stmt(db, "INSERT INTO event_photos (case_id, stage, type, bytes, data, created_by,"
+			 " created_at_ms) VALUES (?,?,?,?,?,?,?)");
+	if (st == NULL)
+		return RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, case_id);
+	db_bind_text(st, 2, stage);
+	db_bind_text(st, 3, type);
+	sqlite3_bind_int64(st, 4, (int64_t)len);
+	sqlite3_bind_blob(st, 5, data, (int)len, SQLITE_STATIC);
+	if (user_id)
+		sqlite3_bind_int64(st, 6, user_id);
+	sqlite3_bind_int64(st, 7, clock_now_ms());
+	int rc = db_step_done(db, st);
+	if (rc == RC_OK)
+		*id = db_last_id(db);
+	return rc;
+}
+
+int event_photo_get(struct db *db, int64_t case_id, int64_t id, void **data, size_t *len,
+		    char type[16])
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT type, data FROM event_photos"
+				       " WHERE id = ? AND case_id = ?");
+	if (st == NULL)
+		return RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, case_id);
+	int rc = RC_NOT_FOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(type, 16, "%s", db_col_text(st, 0));
+		*len = (size_t)sqlite3_column_bytes(st, 1);
+		*data = malloc(*len ? *len : 1);
+		if (*data == NULL) {
+			rc = RC_INTERNAL;
+		} else {
+			memcpy(*data, sqlite3_column_blob(st, 1), *len);
+			rc = RC_OK;
+		}
+	}
+	sqlite3_reset(st);
+	return rc;
 }
 
 /* ---- after a move ---- */
@@ -788,10 +881,10 @@ int event_after_move(struct db *db, struct case_row *c, const char *action, int 
 			 * failed verification does not buy more time. */
 			rc = case_bump(db, c->id, "reworks");
 			if (rc == RC_OK) {
-				sqlite3_stmt *st =
-					db_stmt(db, "UPDATE cases SET stage = 'handle', due_at_ms = ?2,"
-						    " warn_at_ms = ?2, warned = 0, overdue = 0"
-						    " WHERE id = ?1");
+				sqlite3_stmt *st = db_stmt(
+					db, "UPDATE cases SET stage = 'handle', due_at_ms = ?2,"
+					    " warn_at_ms = ?2, warned = 0, overdue = 0"
+					    " WHERE id = ?1");
 				if (st == NULL)
 					return RC_INTERNAL;
 				sqlite3_bind_int64(st, 1, c->id);

@@ -96,6 +96,19 @@ int event_after_move(struct db *db, struct case_row *c, const char *action, int 
 const char *event_check_args(struct db *db, const struct case_row *c, const char *action,
 			     const json_t *arg, const char **why);
 
+/* Photos: JPEG or PNG recognised by their bytes, at most
+ * EVENT_PHOTO_MAX_BYTES each and EVENT_PHOTOS_MAX per event. */
+#define EVENT_PHOTO_MAX_BYTES (5 * 1024 * 1024)
+#define EVENT_PHOTOS_MAX 9
+/* "image/jpeg", "image/png" or NULL for anything else. */
+const char *event_photo_type(const unsigned char *data, size_t len);
+/* Store a photo; RC_CONFLICT when the event has its maximum already. */
+int event_photo_add(struct db *db, int64_t case_id, const char *stage, const char *type,
+		    const void *data, size_t len, int64_t user_id, int64_t *id);
+/* The photo's bytes (malloc'd, caller frees) and type, of event case_id. */
+int event_photo_get(struct db *db, int64_t case_id, int64_t id, void **data, size_t *len,
+		    char type[16]);
+
 /* Metrics of a period [from_ms, to_ms) over the scope roots, grouped by
  * "area" (the first area_len characters of the code: the child nodes),
  * "unit", "handler", "category", "source" or "month"; see metrics.c for

@@ -117,8 +117,8 @@ static void relogin(void)
 	struct {
 		char **tok;
 		const char *user;
-	} all[] = {{&county, "ev_county"}, {&town, "ev_town"}, {&comm, "ev_comm"},
-		   {&grid, "ev_grid"},     {&dept, "ev_dept"}, {&res, "ev_res"},
+	} all[] = {{&county, "ev_county"}, {&town, "ev_town"},   {&comm, "ev_comm"},
+		   {&grid, "ev_grid"},     {&dept, "ev_dept"},   {&res, "ev_res"},
 		   {&res2, "ev_res2"},     {&far_town, "ev_far"}};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 		free(*all[i].tok);
@@ -186,13 +186,15 @@ static int setup(void **state)
 	resp_free(r);
 	/* Two handling units: the county's city-management bureau with its
 	 * officer, and the village committee with its worker. */
-	r = post(county, "{\"name\":\"诸暨市综合行政执法局\",\"name_en\":\"Urban management\","
-			 "\"kind\":\"department\",\"org_code\":\"330681\"}",
+	r = post(county,
+		 "{\"name\":\"诸暨市综合行政执法局\",\"name_en\":\"Urban management\","
+		 "\"kind\":\"department\",\"org_code\":\"330681\"}",
 		 "/api/v1/handling-units");
 	assert_status(r, 201);
 	dept_unit = jint(r->json, "id");
 	resp_free(r);
-	r = post(county, "{\"name\":\"枫源村委会\",\"kind\":\"community\",\"org_code\":\"330681109290\"}",
+	r = post(county,
+		 "{\"name\":\"枫源村委会\",\"kind\":\"community\",\"org_code\":\"330681109290\"}",
 		 "/api/v1/handling-units");
 	assert_status(r, 201);
 	comm_unit = jint(r->json, "id");
@@ -256,7 +258,8 @@ static void test_catalogue_and_units(void **state)
 	assert_status(r, 422);
 	assert_string_equal(err_field(r), "org_code");
 	resp_free(r);
-	r = post(county, "{\"name\":\"枫源村委会\",\"kind\":\"community\",\"org_code\":\"330681109290\"}",
+	r = post(county,
+		 "{\"name\":\"枫源村委会\",\"kind\":\"community\",\"org_code\":\"330681109290\"}",
 		 "/api/v1/handling-units");
 	assert_status(r, 409);
 	resp_free(r);
@@ -267,8 +270,9 @@ static void test_the_closed_loop(void **state)
 	(void)state;
 	/* A grid worker on patrol reports by position; the grid is found from
 	 * its boundary. */
-	struct resp *r = post(grid, "{\"category\":\"1101\",\"description\":\"枫源路口暴露垃圾\","
-				    "\"lat\":29.65,\"lon\":120.15}",
+	struct resp *r = post(grid,
+			      "{\"category\":\"1101\",\"description\":\"枫源路口暴露垃圾\","
+			      "\"lat\":29.65,\"lon\":120.15}",
 			      "/api/v1/events");
 	assert_status(r, 201);
 	int64_t id = jint(r->json, "id");
@@ -282,8 +286,8 @@ static void test_the_closed_loop(void **state)
 
 	act_ok(town, id, "register", NULL);
 	char body[128];
-	snprintf(body, sizeof(body), "{\"unit_id\":%lld,\"assignee_id\":%lld}", (long long)dept_unit,
-		 (long long)dept_id);
+	snprintf(body, sizeof(body), "{\"unit_id\":%lld,\"assignee_id\":%lld}",
+		 (long long)dept_unit, (long long)dept_id);
 	r = act(town, id, "dispatch", body, 200);
 	assert_string_equal(jstr(r->json, "state"), "dispatched");
 	assert_string_equal(jstr(r->json, "unit_name"), "诸暨市综合行政执法局");
@@ -310,7 +314,7 @@ static void test_the_closed_loop(void **state)
 	r = act(grid, id, "evaluate", "{\"score\":4,\"comment\":\"处理及时\"}", 200);
 	assert_int_equal(jint(r->json, "score"), 4);
 	/* The whole story, in order, with who did what. */
-	static const char *const steps[] = {"report", "register", "dispatch", "accept", "handle",
+	static const char *const steps[] = {"report", "register", "dispatch", "accept",  "handle",
 					    "verify", "handle",   "verify",   "evaluate"};
 	json_t *tl = jget(r->json, "timeline");
 	assert_int_equal(json_array_size(tl), 9);
@@ -366,8 +370,8 @@ static void test_forbidden_transitions(void **state)
 	assert_string_equal(err_field(r), "unit_id");
 	resp_free(r);
 	char body[128];
-	snprintf(body, sizeof(body), "{\"unit_id\":%lld,\"assignee_id\":%lld}", (long long)dept_unit,
-		 (long long)comm_id);
+	snprintf(body, sizeof(body), "{\"unit_id\":%lld,\"assignee_id\":%lld}",
+		 (long long)dept_unit, (long long)comm_id);
 	r = act(town, id, "dispatch", body, 422);
 	assert_string_equal(err_field(r), "assignee_id");
 	resp_free(r);
@@ -412,8 +416,8 @@ static void test_return_and_dispatch_again(void **state)
 	resp_free(r);
 	assert_int_equal(notices(town, id, "returned"), 1);
 	/* Sent again, to the village committee this time. */
-	snprintf(body, sizeof(body), "{\"unit_id\":%lld,\"assignee_id\":%lld}", (long long)comm_unit,
-		 (long long)comm_id);
+	snprintf(body, sizeof(body), "{\"unit_id\":%lld,\"assignee_id\":%lld}",
+		 (long long)comm_unit, (long long)comm_id);
 	act_ok(town, id, "dispatch", body);
 	assert_int_equal(notices(comm, id, "assigned"), 1);
 	act_ok(comm, id, "accept", NULL);
@@ -455,7 +459,8 @@ static void test_postponement(void **state)
 	r = get(town, "/api/v1/events/%lld", (long long)id);
 	snprintf(due, sizeof(due), "%s", jstr(r->json, "due_at"));
 	resp_free(r);
-	r = act(town, id, "decide_postponement", "{\"approve\":false,\"reason\":\"时限内完成\"}", 200);
+	r = act(town, id, "decide_postponement", "{\"approve\":false,\"reason\":\"时限内完成\"}",
+		200);
 	assert_string_equal(jstr(r->json, "due_at"), due);
 	resp_free(r);
 }
@@ -493,8 +498,9 @@ static void test_escalate_park_merge_reopen(void **state)
 	assert_int_equal(jint(r->json, "merged_into"), a);
 	resp_free(r);
 	/* Reopening within the period after closure; not after it. */
-	r = post(grid, "{\"category\":\"1101\",\"source\":\"self\",\"description\":\"小广告\","
-		       "\"feedback\":\"当场清除\",\"lat\":29.61,\"lon\":120.11}",
+	r = post(grid,
+		 "{\"category\":\"1101\",\"source\":\"self\",\"description\":\"小广告\","
+		 "\"feedback\":\"当场清除\",\"lat\":29.61,\"lon\":120.11}",
 		 "/api/v1/events");
 	assert_status(r, 201);
 	int64_t c = jint(r->json, "id");
@@ -504,8 +510,9 @@ static void test_escalate_park_merge_reopen(void **state)
 	assert_string_equal(jstr(r->json, "state"), "registered");
 	assert_true(json_is_null(jget(r->json, "closed_at")));
 	resp_free(r);
-	r = post(grid, "{\"category\":\"1101\",\"source\":\"self\",\"description\":\"小广告\","
-		       "\"feedback\":\"当场清除\",\"lat\":29.61,\"lon\":120.11}",
+	r = post(grid,
+		 "{\"category\":\"1101\",\"source\":\"self\",\"description\":\"小广告\","
+		 "\"feedback\":\"当场清除\",\"lat\":29.61,\"lon\":120.11}",
 		 "/api/v1/events");
 	int64_t d = jint(r->json, "id");
 	resp_free(r);
@@ -547,8 +554,8 @@ static void test_residents_see_their_own_reports(void **state)
 	assert_int_equal(jint(r->json, "items.0.id"), id);
 	resp_free(r);
 	act_ok(town, id, "register", NULL);
-	snprintf(body, sizeof(body), "{\"unit_id\":%lld,\"assignee_id\":%lld}", (long long)comm_unit,
-		 (long long)comm_id);
+	snprintf(body, sizeof(body), "{\"unit_id\":%lld,\"assignee_id\":%lld}",
+		 (long long)comm_unit, (long long)comm_id);
 	act_ok(town, id, "dispatch", body);
 	r = get(res, "/api/v1/events/%lld", (long long)id);
 	assert_status(r, 200);
@@ -606,7 +613,8 @@ static void test_possible_duplicates_and_location(void **state)
 	assert_status(r, 422);
 	assert_string_equal(err_field(r), "lat");
 	resp_free(r);
-	r = post(grid, "{\"category\":\"11\",\"description\":\"积水\",\"lat\":29.65,\"lon\":120.15}",
+	r = post(grid,
+		 "{\"category\":\"11\",\"description\":\"积水\",\"lat\":29.65,\"lon\":120.15}",
 		 "/api/v1/events");
 	assert_status(r, 422);
 	assert_string_equal(err_field(r), "category");
@@ -620,8 +628,9 @@ static void test_possible_duplicates_and_location(void **state)
 	assert_string_equal(err_field(r), "lat");
 	resp_free(r);
 	/* A self-handled report needs what was done. */
-	r = post(grid, "{\"category\":\"1201\",\"source\":\"self\",\"description\":\"小广告\","
-		       "\"lat\":29.65,\"lon\":120.15}",
+	r = post(grid,
+		 "{\"category\":\"1201\",\"source\":\"self\",\"description\":\"小广告\","
+		 "\"lat\":29.65,\"lon\":120.15}",
 		 "/api/v1/events");
 	assert_status(r, 422);
 	assert_string_equal(err_field(r), "feedback");
@@ -642,8 +651,8 @@ static void test_deadlines_across_the_spring_festival(void **state)
 	resp_free(r);
 	act_ok(town, id, "register", NULL);
 	char body[128];
-	snprintf(body, sizeof(body), "{\"unit_id\":%lld,\"assignee_id\":%lld}", (long long)dept_unit,
-		 (long long)dept_id);
+	snprintf(body, sizeof(body), "{\"unit_id\":%lld,\"assignee_id\":%lld}",
+		 (long long)dept_unit, (long long)dept_id);
 	r = act(town, id, "dispatch", body, 200);
 	/* 1.5 h on Friday, then Saturday the 14th is a make-up working day:
 	 * 08:30 + 2.5 h = 11:00; the warning at 80 % (3.2 h) is 10:12. */
@@ -688,7 +697,8 @@ static void test_board_filters(void **state)
 	assert_status(r, 200);
 	size_t i;
 	json_t *v;
-	json_array_foreach(jget(r->json, "items"), i, v) assert_string_equal(jstr(v, "state"), "closed");
+	json_array_foreach(jget(r->json, "items"), i, v)
+		assert_string_equal(jstr(v, "state"), "closed");
 	assert_true(jint(r->json, "total") >= 1);
 	resp_free(r);
 	r = get(town, "/api/v1/events?category=11");
@@ -696,7 +706,8 @@ static void test_board_filters(void **state)
 		assert_int_equal(strncmp(jstr(v, "category"), "11", 2), 0);
 	resp_free(r);
 	r = get(town, "/api/v1/events?source=resident");
-	json_array_foreach(jget(r->json, "items"), i, v) assert_string_equal(jstr(v, "source"), "resident");
+	json_array_foreach(jget(r->json, "items"), i, v)
+		assert_string_equal(jstr(v, "source"), "resident");
 	resp_free(r);
 	/* Another town's board is empty; asking for this village is 404. */
 	r = get(far_town, "/api/v1/events");
@@ -707,7 +718,8 @@ static void test_board_filters(void **state)
 	resp_free(r);
 	/* The department sees the county. */
 	r = get(dept, "/api/v1/events?unit_id=%lld", (long long)dept_unit);
-	json_array_foreach(jget(r->json, "items"), i, v) assert_int_equal(jint(v, "unit_id"), dept_unit);
+	json_array_foreach(jget(r->json, "items"), i, v)
+		assert_int_equal(jint(v, "unit_id"), dept_unit);
 	resp_free(r);
 }
 
@@ -742,7 +754,8 @@ static void test_metrics_and_their_export(void **state)
 	assert_non_null(strstr(resp_header(r, "Content-Type"), "spreadsheetml"));
 	assert_memory_equal(r->body, "PK", 2);
 	resp_free(r);
-	r = get(town, "/api/v1/events/metrics/export?format=csv&by=source&from=2026-01-01&to=2026-12-31");
+	r = get(town,
+		"/api/v1/events/metrics/export?format=csv&by=source&from=2026-01-01&to=2026-12-31");
 	assert_status(r, 200);
 	assert_non_null(strstr(r->body, "key,name,reported,registered,dispatched,due,closed"));
 	assert_non_null(strstr(r->body, "\r\nresident,resident,"));
@@ -765,6 +778,111 @@ static void test_metrics_and_their_export(void **state)
 	resp_free(r);
 }
 
+/* A 1×1 PNG and a minimal JPEG (start and end markers around a header). */
+static const unsigned char png[] = {
+	0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48,
+	0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
+	0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78,
+	0x9C, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01, 0xE2, 0x21, 0xBC, 0x33, 0x00,
+	0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82};
+static const unsigned char jpeg[] = {0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J',  'F',
+				     'I',  'F',  0x00, 0x01, 0x01, 0x00, 0x00, 0x01,
+				     0x00, 0x01, 0x00, 0x00, 0xFF, 0xD9};
+
+static struct resp *upload(const char *token, int64_t id, const char *stage, const char *type,
+			   const void *data, size_t len)
+{
+	char path[128], auth[160], ct[64];
+	snprintf(path, sizeof(path), "/api/v1/events/%lld/photos?stage=%s", (long long)id, stage);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	snprintf(ct, sizeof(ct), "Content-Type: %s", type);
+	const char *headers[] = {auth, ct, NULL};
+	return call_raw(&S, "POST", path, headers, data, len);
+}
+
+static void test_photos(void **state)
+{
+	(void)state;
+	char body[256];
+	snprintf(body, sizeof(body),
+		 "{\"category\":\"0101\",\"description\":\"井盖缺失\",\"address_id\":%lld}",
+		 (long long)address_id);
+	struct resp *r = post(res, body, "/api/v1/events");
+	assert_status(r, 201);
+	int64_t id = jint(r->json, "id");
+	resp_free(r);
+	/* The reporter adds a photo; its type is what the bytes are. */
+	r = upload(res, id, "report", "application/octet-stream", png, sizeof(png));
+	assert_status(r, 201);
+	assert_string_equal(jstr(r->json, "type"), "image/png");
+	char url[128];
+	snprintf(url, sizeof(url), "%s", jstr(r->json, "url"));
+	resp_free(r);
+	r = call(&S, "GET", url, town, NULL);
+	assert_status(r, 200);
+	assert_string_equal(resp_header(r, "Content-Type"), "image/png");
+	assert_int_equal(r->len, sizeof(png));
+	assert_memory_equal(r->body, png, sizeof(png));
+	resp_free(r);
+	/* Not an image, whatever it is called; GIF is not taken either. */
+	r = upload(res, id, "report", "image/jpeg", "<html>not a photo</html>", 24);
+	assert_status(r, 415);
+	resp_free(r);
+	r = upload(res, id, "report", "image/gif", "GIF89a\x01\x00\x01\x00\x00\x00\x00;", 14);
+	assert_status(r, 415);
+	resp_free(r);
+	/* A JPEG cut short (no end marker) is refused. */
+	r = upload(res, id, "report", "image/jpeg", jpeg, sizeof(jpeg) - 2);
+	assert_status(r, 415);
+	resp_free(r);
+	/* Too large. */
+	size_t big = 5300 * 1024;
+	unsigned char *huge = calloc(1, big);
+	memcpy(huge, jpeg, sizeof(jpeg) - 2);
+	huge[big - 2] = 0xFF;
+	huge[big - 1] = 0xD9;
+	r = upload(res, id, "report", "image/jpeg", huge, big);
+	assert_status(r, 413);
+	resp_free(r);
+	free(huge);
+	/* Others: another resident is refused, another town finds nothing; only
+	 * the unit's members add photos of the handling. */
+	r = upload(res2, id, "report", "image/jpeg", jpeg, sizeof(jpeg));
+	assert_status(r, 403);
+	resp_free(r);
+	r = upload(far_town, id, "report", "image/jpeg", jpeg, sizeof(jpeg));
+	assert_status(r, 404);
+	resp_free(r);
+	r = call(&S, "GET", url, res2, NULL);
+	assert_status(r, 403);
+	resp_free(r);
+	act_ok(town, id, "register", NULL);
+	char d[96];
+	snprintf(d, sizeof(d), "{\"unit_id\":%lld}", (long long)dept_unit);
+	act_ok(town, id, "dispatch", d);
+	r = upload(grid, id, "handle", "image/jpeg", jpeg, sizeof(jpeg));
+	assert_status(r, 403);
+	resp_free(r);
+	r = upload(dept, id, "handle", "image/jpeg", jpeg, sizeof(jpeg));
+	assert_status(r, 201);
+	assert_string_equal(jstr(r->json, "type"), "image/jpeg");
+	resp_free(r);
+	/* The event lists its photos; the reporter sees them too. */
+	r = get(res, "/api/v1/events/%lld", (long long)id);
+	assert_int_equal(json_array_size(jget(r->json, "photos")), 2);
+	assert_string_equal(jstr(r->json, "photos.1.stage"), "handle");
+	resp_free(r);
+	/* Nine at most. */
+	for (int i = 0; i < 7; i++)
+		resp_free(upload(dept, id, "handle", "image/jpeg", jpeg, sizeof(jpeg)));
+	r = upload(dept, id, "handle", "image/jpeg", jpeg, sizeof(jpeg));
+	assert_status(r, 409);
+	resp_free(r);
+	r = call(&S, "GET", "/api/v1/events/1/photos/999999", town, NULL);
+	assert_status(r, 404);
+	resp_free(r);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -780,6 +898,7 @@ int main(void)
 		cmocka_unit_test(test_deadlines_across_the_spring_festival),
 		cmocka_unit_test(test_board_filters),
 		cmocka_unit_test(test_metrics_and_their_export),
+		cmocka_unit_test(test_photos),
 	};
 	int rc = cmocka_run_group_tests_name("api_events", tests, setup, teardown);
 	curl_global_cleanup();

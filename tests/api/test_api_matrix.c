@@ -170,6 +170,8 @@ static const struct expect {
 	{"GET", "/api/v1/events/metrics?org=330681109290", NULL, EV_READ, false},
 	{"GET", "/api/v1/events/metrics/export?org=330681109290&format=csv", NULL, EV_READ, false},
 	{"GET", "/api/v1/events/{E}", NULL, EV_READ, true},
+	{"POST", "/api/v1/events/{E}/photos", "{}", EV_READ, false},
+	{"GET", "/api/v1/events/{E}/photos/1", NULL, EV_READ, false},
 	{"POST", "/api/v1/events/{E}/register", "{}", EV_CENTRE, true},
 	{"POST", "/api/v1/events/{E}/cancel", "{\"reason\":\"重复\"}", EV_CENTRE, true},
 	{"POST", "/api/v1/events/{E}/dispatch", "{\"unit_id\":{HU}}", EV_CENTRE, true},

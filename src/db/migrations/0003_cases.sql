@@ -191,3 +191,18 @@ INSERT INTO event_categories (code, parent_code, name, name_en, kind, handle_lim
  ('25', NULL, '物业管理', 'Property matters', 'social', 3, 'days'),
  ('2501', '25', '物业服务问题', 'Property service problem', 'social', 3, 'days'),
  ('2502', '25', '电梯故障', 'Lift out of order', 'social', 1, 'days');
+
+-- Photos of a report or of the handling, kept apart from the event rows
+-- so that lists never read them.  The type is what the bytes are (JPEG or
+-- PNG), whatever the upload claimed.
+CREATE TABLE event_photos (
+	id INTEGER PRIMARY KEY,
+	case_id INTEGER NOT NULL REFERENCES cases(id),
+	stage TEXT NOT NULL CHECK (stage IN ('report', 'handle', 'verify')),
+	type TEXT NOT NULL CHECK (type IN ('image/jpeg', 'image/png')),
+	bytes INTEGER NOT NULL,
+	data BLOB NOT NULL,
+	created_by INTEGER REFERENCES users(id),
+	created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX event_photos_case ON event_photos(case_id, id);
