@@ -466,6 +466,32 @@ static const char *const export_formats_ev[] = {"csv", "xlsx", NULL};
 	{"by", FT_ENUM, 0, 0, 0, metric_groups, NULL, "grouping (default area: the child nodes)"}
 static const struct field metrics_query[] = {METRICS_QUERY, {0}};
 static const struct field metrics_export_query[] = {METRICS_QUERY, {"format", FT_ENUM, FIELD_REQUIRED, 0, 0, export_formats_ev, NULL, NULL}, {0}};
+static const char *const category_kinds[] = {"part", "event", "social", NULL};
+static const char *const limit_units[] = {"hours", "days", NULL};
+#define CATEGORY_LIMITS \
+	{"unit_id", FT_ID, FIELD_NULLABLE, 0, 0, NULL, NULL, "default handling unit (null: none)"}, \
+	{"register_limit", FT_INT, 0, 1, 999, NULL, NULL, "time to register, in register_unit"}, \
+	{"register_unit", FT_ENUM, 0, 0, 0, limit_units, NULL, NULL}, \
+	{"dispatch_limit", FT_INT, 0, 1, 999, NULL, NULL, NULL}, \
+	{"dispatch_unit", FT_ENUM, 0, 0, 0, limit_units, NULL, NULL}, \
+	{"handle_limit", FT_INT, 0, 1, 999, NULL, NULL, NULL}, \
+	{"handle_unit", FT_ENUM, 0, 0, 0, limit_units, NULL, NULL}
+static const struct field category_body[] = {
+	{"code", FT_STRING, FIELD_REQUIRED, 2, 4, NULL, NULL, "2 digits (大类) or 4 (小类)"},
+	{"parent_code", FT_STRING, 0, 2, 2, NULL, NULL, "the 大类 of a 小类"},
+	{"name", FT_STRING, FIELD_REQUIRED, 1, 64, NULL, NULL, NULL},
+	{"name_en", FT_STRING, FIELD_REQUIRED, 1, 96, NULL, NULL, NULL},
+	{"kind", FT_ENUM, FIELD_REQUIRED, 0, 0, category_kinds, NULL, "part, event or social"},
+	CATEGORY_LIMITS,
+	{0},
+};
+static const struct field category_update_body[] = {
+	{"name", FT_STRING, 0, 1, 64, NULL, NULL, NULL},
+	{"name_en", FT_STRING, 0, 1, 96, NULL, NULL, NULL},
+	{"active", FT_BOOL, 0, 0, 0, NULL, NULL, "false retires it: no new reports"},
+	CATEGORY_LIMITS,
+	{0},
+};
 static const char *const photo_stages[] = {"report", "handle", "verify", NULL};
 static const struct field photo_query[] = {{"stage", FT_ENUM, 0, 0, 0, photo_stages, NULL, "report (default), handle or verify"}, {0}};
 static const struct field inbox_query[] = {{"unread", FT_BOOL, 0, 0, 0, NULL, NULL, NULL}, PAGE_QUERY, {0}};
@@ -604,6 +630,8 @@ const struct route routes[] = {
 	{GET, "/api/v1/registry/tags", 0, PERM_REGISTRY_READ, NULL, NULL, api_registry_tags, NULL, "registry", "The group tags you may see", "TagList", 200, 0},
 	{POST, "/api/v1/imports/{kind}", ROUTE_RAW, PERM_REGISTRY_IMPORT, NULL, import_query, api_registry_import, "registry.import", "registry", "Import a CSV (text/csv body, up to 64 MiB): all rows or none; dry_run reports every bad row", "ImportReport", 200, 65536},
 	{GET, "/api/v1/event-categories", 0, PERM_NONE, NULL, NULL, api_event_categories_list, NULL, "events", "Event categories (大类/小类) with stage time limits", "EventCategoryList", 200, 0},
+	{POST, "/api/v1/event-categories", 0, PERM_EVENT_CATALOG, category_body, NULL, api_event_categories_create, "event_category.create", "events", "Add a category or sub-category", "EventCategory", 201, 0},
+	{PATCH, "/api/v1/event-categories/{code}", 0, PERM_EVENT_CATALOG, category_update_body, NULL, api_event_categories_update, "event_category.update", "events", "Rename, set limits and default unit, retire", "EventCategory", 200, 0},
 	{GET, "/api/v1/handling-units", 0, PERM_NONE, NULL, NULL, api_handling_units_list, NULL, "events", "Handling units: departments, communities, property companies", "HandlingUnitList", 200, 0},
 	{POST, "/api/v1/handling-units", 0, PERM_EVENT_CATALOG, unit_create_body, NULL, api_handling_units_create, "handling_unit.create", "events", "Create a handling unit at a node in scope", "HandlingUnit", 201, 0},
 	{POST, "/api/v1/handling-units/{id}/members", 0, PERM_EVENT_CATALOG, member_body, NULL, api_handling_units_members_add, "handling_unit.member_add", "events", "Add an account to a unit", "Membership", 200, 0},

@@ -37,6 +37,130 @@ int api_event_categories_list(struct req *r)
 	return req_reply(r, 200, json_pack("{s:o}", "items", items));
 }
 
+/* One category as the catalogue lists it. */
+static int category_reply(struct req *r, int status, const char *code)
+{
+	json_t *all;
+	int rc = event_categories_json(r->db, &all);
+	if (rc != RC_OK)
+		return rc;
+	size_t i;
+	json_t *c, *found = NULL;
+	json_array_foreach(all, i, c) if (strcmp(json_string_value(json_object_get(c, "code")),
+						 code) == 0) found = json_incref(c);
+	json_decref(all);
+	return found ? req_reply(r, status, found) : req_fail(r, RC_NOT_FOUND, NULL, NULL);
+}
+
+/* Limits and unit of a category body, checked; NULL or the field at
+ * fault. */
+static const char *category_unit_ok(struct req *r)
+{
+	if (!in_has(r, "unit_id") || json_is_null(in_json(r, "unit_id")))
+		return NULL;
+	sqlite3_stmt *st = db_stmt(r->db, "SELECT 1 FROM handling_units WHERE id = ?");
+	if (st == NULL)
+		return "unit_id";
+	sqlite3_bind_int64(st, 1, in_int(r, "unit_id", 0));
+	bool ok = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return ok ? NULL : "unit_id";
+}
+
+int api_event_categories_create(struct req *r)
+{
+	const char *code = in_str(r, "code"), *parent = in_str(r, "parent_code");
+	/* 大类 two digits, 小类 four starting with their 大类's. */
+	size_t len = strlen(code);
+	if (!((parent == NULL && len == 2) || (parent != NULL && len == 4 && strlen(parent) == 2 &&
+					       strncmp(code, parent, 2) == 0)) ||
+	    strspn(code, "0123456789") != len)
+		return req_fail(r, RC_VALIDATION_FAILED, "code",
+				"two digits for a category, four starting with its category's "
+				"for a sub-category");
+	if (category_unit_ok(r) != NULL)
+		return req_fail(r, RC_VALIDATION_FAILED, "unit_id", "no such handling unit");
+	int rc = req_tx_begin(r);
+	if (rc != RC_OK)
+		return rc;
+	sqlite3_stmt *st = db_stmt(
+		r->db, "INSERT INTO event_categories (code, parent_code, name, name_en, kind,"
+		       " unit_id, register_limit, register_unit, dispatch_limit, dispatch_unit,"
+		       " handle_limit, handle_unit) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+		       " ?11, ?12 WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM event_categories"
+		       " WHERE code = ?2 AND parent_code IS NULL)");
+	if (st == NULL)
+		return req_tx_end(r, RC_INTERNAL);
+	db_bind_text(st, 1, code);
+	db_bind_text(st, 2, parent);
+	db_bind_text(st, 3, in_str(r, "name"));
+	db_bind_text(st, 4, in_str(r, "name_en"));
+	db_bind_text(st, 5, in_str(r, "kind"));
+	if (in_int(r, "unit_id", 0))
+		sqlite3_bind_int64(st, 6, in_int(r, "unit_id", 0));
+	sqlite3_bind_int64(st, 7, in_int(r, "register_limit", 1));
+	db_bind_text(st, 8, in_str(r, "register_unit") ? in_str(r, "register_unit") : "hours");
+	sqlite3_bind_int64(st, 9, in_int(r, "dispatch_limit", 1));
+	db_bind_text(st, 10, in_str(r, "dispatch_unit") ? in_str(r, "dispatch_unit") : "hours");
+	sqlite3_bind_int64(st, 11, in_int(r, "handle_limit", 3));
+	db_bind_text(st, 12, in_str(r, "handle_unit") ? in_str(r, "handle_unit") : "days");
+	rc = db_step_done(r->db, st);
+	if (rc == RC_OK && db_changes(r->db) == 0)
+		rc = req_fail(r, RC_VALIDATION_FAILED, "parent_code", "no such category (大类)");
+	else if (rc == RC_CONFLICT)
+		req_fail(r, rc, "code", "this code is taken");
+	if (rc == RC_OK)
+		rc = req_audit(r, NULL, "event_category", code, 0, json_incref(r->in));
+	rc = req_tx_end(r, rc);
+	return rc == RC_OK ? category_reply(r, 201, code) : rc;
+}
+
+int api_event_categories_update(struct req *r)
+{
+	const char *code = r->params[0];
+	if (category_unit_ok(r) != NULL)
+		return req_fail(r, RC_VALIDATION_FAILED, "unit_id", "no such handling unit");
+	int rc = req_tx_begin(r);
+	if (rc != RC_OK)
+		return rc;
+	/* Absent fields keep their value; unit_id null removes the default. */
+	sqlite3_stmt *st = db_stmt(
+		r->db, "UPDATE event_categories SET name = ifnull(?2, name),"
+		       " name_en = ifnull(?3, name_en),"
+		       " unit_id = CASE WHEN ?4 THEN ?5 ELSE unit_id END,"
+		       " register_limit = ifnull(?6, register_limit),"
+		       " register_unit = ifnull(?7, register_unit),"
+		       " dispatch_limit = ifnull(?8, dispatch_limit),"
+		       " dispatch_unit = ifnull(?9, dispatch_unit),"
+		       " handle_limit = ifnull(?10, handle_limit),"
+		       " handle_unit = ifnull(?11, handle_unit), active = ifnull(?12, active)"
+		       " WHERE code = ?1");
+	if (st == NULL)
+		return req_tx_end(r, RC_INTERNAL);
+	db_bind_text(st, 1, code);
+	db_bind_text(st, 2, in_str(r, "name"));
+	db_bind_text(st, 3, in_str(r, "name_en"));
+	sqlite3_bind_int(st, 4, in_has(r, "unit_id"));
+	if (in_int(r, "unit_id", 0))
+		sqlite3_bind_int64(st, 5, in_int(r, "unit_id", 0));
+	static const char *const ints[] = {"register_limit", "dispatch_limit", "handle_limit"};
+	static const char *const units[] = {"register_unit", "dispatch_unit", "handle_unit"};
+	for (int i = 0; i < 3; i++) {
+		if (in_has(r, ints[i]))
+			sqlite3_bind_int64(st, 6 + 2 * i, in_int(r, ints[i], 1));
+		db_bind_text(st, 7 + 2 * i, in_str(r, units[i]));
+	}
+	if (in_has(r, "active"))
+		sqlite3_bind_int(st, 12, in_bool(r, "active", true));
+	rc = db_step_done(r->db, st);
+	if (rc == RC_OK && db_changes(r->db) == 0)
+		rc = req_fail(r, RC_NOT_FOUND, NULL, NULL);
+	if (rc == RC_OK)
+		rc = req_audit(r, NULL, "event_category", code, 0, json_incref(r->in));
+	rc = req_tx_end(r, rc);
+	return rc == RC_OK ? category_reply(r, 200, code) : rc;
+}
+
 static json_t *unit_row(sqlite3_stmt *st)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:I}", "id",

@@ -7,6 +7,8 @@
 struct req;
 
 int api_event_categories_list(struct req *r);
+int api_event_categories_create(struct req *r);
+int api_event_categories_update(struct req *r);
 int api_handling_units_list(struct req *r);
 int api_handling_units_create(struct req *r);
 int api_handling_units_members_add(struct req *r);

@@ -265,6 +265,82 @@ static void test_catalogue_and_units(void **state)
 	resp_free(r);
 }
 
+static void test_editing_the_catalogue(void **state)
+{
+	(void)state;
+	/* A new 大类 and 小类 with its limits and default handling unit. */
+	struct resp *r = post(county,
+			      "{\"code\":\"26\",\"name\":\"文明创建\",\"name_en\":"
+			      "\"Civic campaigns\",\"kind\":\"social\"}",
+			      "/api/v1/event-categories");
+	assert_status(r, 201);
+	resp_free(r);
+	char body[400];
+	snprintf(body, sizeof(body),
+		 "{\"code\":\"2601\",\"parent_code\":\"26\",\"name\":\"楼道堆物\",\"name_en\":"
+		 "\"Stairwell clutter\",\"kind\":\"social\",\"unit_id\":%lld,"
+		 "\"handle_limit\":2,\"handle_unit\":\"days\"}",
+		 (long long)comm_unit);
+	r = post(county, body, "/api/v1/event-categories");
+	assert_status(r, 201);
+	assert_string_equal(jstr(r->json, "parent_code"), "26");
+	assert_int_equal(jint(r->json, "handle.limit"), 2);
+	assert_int_equal(jint(r->json, "unit_id"), comm_unit);
+	resp_free(r);
+	/* Refusals: another role, a bad code, a taken one, a missing 大类. */
+	r = post(town, body, "/api/v1/event-categories");
+	assert_status(r, 403);
+	resp_free(r);
+	r = post(county,
+		 "{\"code\":\"2701\",\"parent_code\":\"26\",\"name\":\"x\","
+		 "\"name_en\":\"x\",\"kind\":\"social\"}",
+		 "/api/v1/event-categories");
+	assert_status(r, 422);
+	assert_string_equal(err_field(r), "code");
+	resp_free(r);
+	r = post(county, body, "/api/v1/event-categories");
+	assert_status(r, 409);
+	resp_free(r);
+	r = post(county,
+		 "{\"code\":\"2801\",\"parent_code\":\"28\",\"name\":\"x\","
+		 "\"name_en\":\"x\",\"kind\":\"social\"}",
+		 "/api/v1/event-categories");
+	assert_status(r, 422);
+	assert_string_equal(err_field(r), "parent_code");
+	resp_free(r);
+	/* Limits change; absent fields keep their values. */
+	r = call(&S, "PATCH", "/api/v1/event-categories/1101", county, "{\"handle_limit\":5}");
+	assert_status(r, 200);
+	assert_int_equal(jint(r->json, "handle.limit"), 5);
+	assert_string_equal(jstr(r->json, "name"), "暴露垃圾");
+	resp_free(r);
+	r = call(&S, "PATCH", "/api/v1/event-categories/1101", county, "{\"handle_limit\":4}");
+	assert_status(r, 200);
+	resp_free(r);
+	/* Dispatch without naming a unit goes to the category's default. */
+	char where[64];
+	snprintf(where, sizeof(where), "\"address_id\":%lld", (long long)address_id);
+	int64_t other = report(comm, "2601", where);
+	act_ok(town, other, "register", NULL);
+	r = act(town, other, "dispatch", "{}", 200);
+	assert_int_equal(jint(r->json, "unit_id"), comm_unit);
+	resp_free(r);
+	/* A retired category takes no new reports. */
+	r = call(&S, "PATCH", "/api/v1/event-categories/2601", county, "{\"active\":false}");
+	assert_status(r, 200);
+	resp_free(r);
+	r = post(
+		comm,
+		"{\"category\":\"2601\",\"description\":\"楼道堆物\",\"lat\":29.65,\"lon\":120.15}",
+		"/api/v1/events");
+	assert_status(r, 422);
+	assert_string_equal(err_field(r), "category");
+	resp_free(r);
+	r = call(&S, "PATCH", "/api/v1/event-categories/9999", county, "{\"active\":false}");
+	assert_status(r, 404);
+	resp_free(r);
+}
+
 static void test_the_closed_loop(void **state)
 {
 	(void)state;
@@ -888,6 +964,7 @@ int main(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_catalogue_and_units),
+		cmocka_unit_test(test_editing_the_catalogue),
 		cmocka_unit_test(test_the_closed_loop),
 		cmocka_unit_test(test_forbidden_transitions),
 		cmocka_unit_test(test_return_and_dispatch_again),

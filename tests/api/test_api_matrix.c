@@ -160,6 +160,8 @@ static const struct expect {
 	 * member of a handling unit, so the unit's actions are refused to all,
 	 * and only the reporter may evaluate. */
 	{"GET", "/api/v1/event-categories", NULL, ALL, false},
+	{"POST", "/api/v1/event-categories", "{\"code\":\"2{N}\",\"name\":\"x\",\"name_en\":\"x\",\"kind\":\"social\"}", COUNTY, false},
+	{"PATCH", "/api/v1/event-categories/1101", "{\"name_en\":\"Exposed rubbish\"}", COUNTY, false},
 	{"GET", "/api/v1/handling-units", NULL, ALL, false},
 	{"POST", "/api/v1/handling-units", "{\"name\":\"矩阵局{N}\",\"kind\":\"department\",\"org_code\":\"330681\"}", COUNTY, false},
 	{"POST", "/api/v1/handling-units/{HU}/members", "{\"user_id\":{U}}", COUNTY, false},
