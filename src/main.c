@@ -24,6 +24,7 @@
 #include "db/migrate.h"
 #include "cli/import_cmd.h"
 #include "demo/demo.h"
+#include "demo/events_gen.h"
 #include "demo/people_gen.h"
 #include "core/str.h"
 #include "registry/import.h"
@@ -373,10 +374,13 @@ static const char usage_demo[] =
 static const char usage_generate[] =
 	"usage: grassroots generate people --db FILE --residents N --out DIR [--seed S]\n"
 	"                                  [--root CODE] [--divisions DIR]\n"
+	"       grassroots generate events --db FILE --events N [--seed S] [--root CODE]\n"
 	"\n"
-	"Writes residents.csv, houses.csv and units.csv for the grids under CODE\n"
-	"(default 330681) of an existing database into DIR, ready for\n"
-	"grassroots import.  The same seed gives the same files.\n";
+	"people writes residents.csv, houses.csv and units.csv for the grids under\n"
+	"CODE (default 330681) of an existing database into DIR, ready for\n"
+	"grassroots import.  events writes a year of grid events up to now straight\n"
+	"into the database, in every state, for benchmarks.  The same seed gives the\n"
+	"same data.\n";
 
 /* Generate the import files into dir and, with import, load them. */
 static int people_files(struct db *db, const char *root, int64_t n, uint64_t seed,
@@ -417,9 +421,33 @@ static int cmd_generate(int argc, char **argv)
 {
 	static const char *const allowed[] = {"db", "key-file", "residents", "out", "seed", "root",
 					      "divisions", NULL};
+	static const char *const events_allowed[] = {"db", "key-file", "events", "seed", "root",
+						     NULL};
 	if (argc < 3 || wants_help(argc, argv, 2)) {
 		fputs(usage_generate, argc < 3 ? stderr : stdout);
 		return argc < 3 ? 2 : 0;
+	}
+	if (strcmp(argv[2], "events") == 0) {
+		struct cli_opts o;
+		int64_t n = 0, seed = 20261129;
+		if (cli_parse(argc, argv, 3, events_allowed, &o) != 0 || !cli_get(&o, "events") ||
+		    !str_to_i64(cli_get(&o, "events"), &n) || n < 1 ||
+		    (cli_get(&o, "seed") && !str_to_i64(cli_get(&o, "seed"), &seed))) {
+			fputs(usage_generate, stderr);
+			return 2;
+		}
+		struct db *db = cli_open(cli_get(&o, "db"), cli_get(&o, "key-file"), false);
+		if (db == NULL)
+			return 1;
+		int64_t t0 = clock_mono_us();
+		int64_t made = gen_events(db, cli_get(&o, "root") ? cli_get(&o, "root") : DEMO_COUNTY,
+					  n, (uint64_t)seed);
+		db_close(db);
+		if (made < 0)
+			return 1;
+		printf("generated %lld events in %.2f s\n", (long long)made,
+		       (double)(clock_mono_us() - t0) / 1e6);
+		return 0;
 	}
 	if (strcmp(argv[2], "people") != 0) {
 		fprintf(stderr, "unknown generate '%s'\n%s", argv[2], usage_generate);

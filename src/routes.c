@@ -385,6 +385,7 @@ static const struct field import_query[] = {
 
 static const char *const event_sources[] = {"patrol", "resident", "hotline", "instruction", "self", "open311", NULL};
 static const char *const event_states[] = {"reported", "registered", "dispatched", "accepted", "handled", "closed", "cancelled", "parked", "merged", NULL};
+static const char *const board_states[] = {"open", "all", "reported", "registered", "dispatched", "accepted", "handled", "closed", "cancelled", "parked", "merged", NULL};
 static const char *const unit_kinds[] = {"department", "town", "community", "property", "other", NULL};
 
 static const struct field event_body[] = {
@@ -399,7 +400,7 @@ static const struct field event_body[] = {
 };
 static const struct field events_query[] = {
 	{"org", FT_STRING, 0, 2, 15, NULL, NULL, "only within this node (code, in your scope)"},
-	{"state", FT_ENUM, 0, 0, 0, event_states, NULL, NULL},
+	{"state", FT_ENUM, 0, 0, 0, board_states, NULL, "open (default: every state but closed, cancelled, merged), all, or one state"},
 	{"category", FT_STRING, 0, 2, 16, NULL, NULL, "a category or sub-category code"},
 	{"source", FT_ENUM, 0, 0, 0, event_sources, NULL, NULL},
 	{"overdue", FT_BOOL, 0, 0, 0, NULL, NULL, "only overdue cases: the supervision list"},

@@ -388,10 +388,13 @@ static int list_reply(struct req *r, struct event_filter *f)
 	f->offset = pg.offset;
 	json_t *items;
 	int64_t total;
-	int rc = events_list(r->db, f, &items, &total);
+	bool capped;
+	int rc = events_list(r->db, f, &items, &total, &capped);
 	if (rc != RC_OK)
 		return rc;
-	return req_reply(r, 200, page_json(items, total, pg));
+	json_t *page = page_json(items, total, pg);
+	json_object_set_new(page, "total_capped", json_boolean(capped));
+	return req_reply(r, 200, page);
 }
 
 int api_events_list(struct req *r)
@@ -621,7 +624,7 @@ static int metrics_query(struct req *r, struct event_metrics_query *q, char org[
 	/* Civil days of China Standard Time, the last one included. */
 	q->from_ms = ((int64_t)d0 * 86400 - 8 * 3600) * 1000;
 	q->to_ms = ((int64_t)(d1 + 1) * 86400 - 8 * 3600) * 1000;
-	q->roots = arena_printf(&r->arena, "[\"%s\"]", org);
+	q->code = arena_strdup(&r->arena, org);
 	q->by = q_str(r, "by") ? q_str(r, "by") : "area";
 	size_t len = strlen(org);
 	q->area_len = len <= 4 ? (int)len + 2 : len == 6 ? 9 : len == 9 ? 12 : 15;

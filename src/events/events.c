@@ -314,6 +314,20 @@ int event_grid_at(struct db *db, const char *roots, double lon, double lat, char
 
 /* ---- create ---- */
 
+/* Closed at at_ms (0: open again), on the case and on the event, whose
+ * copy the metrics' index reads. */
+static int close_event(struct db *db, int64_t id, int64_t at_ms)
+{
+	int rc = case_set_closed(db, id, at_ms);
+	sqlite3_stmt *st = db_stmt(db, "UPDATE events SET closed_at_ms = ?2 WHERE case_id = ?1");
+	if (rc != RC_OK || st == NULL)
+		return rc != RC_OK ? rc : RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	if (at_ms)
+		sqlite3_bind_int64(st, 2, at_ms);
+	return db_step_done(db, st);
+}
+
 int event_create(struct db *db, const struct event_in *in, const char *code,
 		 const struct case_actor *who, int64_t *id)
 {
@@ -367,7 +381,7 @@ int event_create(struct db *db, const struct event_in *in, const char *code,
 	if (rc != RC_OK)
 		return rc;
 	if (self)
-		return case_set_closed(db, *id, now);
+		return close_event(db, *id, now);
 	return case_set_stage(db, &c, events_calendar(), "register", lim.reg, lim.reg_unit, now);
 }
 
@@ -511,14 +525,32 @@ int event_json(struct db *db, int64_t id, bool with_people, json_t **out_new)
 	return RC_OK;
 }
 
+/* Filters applied to the rows an index found (?3 category or 大类, ?4
+ * source, ?5 overdue only, ?6 unit, ?8 now). */
 #define EVENT_FILTER                                                      \
-	" AND (?2 IS NULL OR c.state = ?2)"                               \
 	" AND (?3 IS NULL OR e.category_code = ?3"                        \
 	"      OR e.category_code >= ?3 AND e.category_code < ?3 || ';')" \
 	" AND (?4 IS NULL OR e.source = ?4)"                              \
 	" AND (?5 = 0 OR c.overdue = 1 OR c.due_at_ms <= ?8)"             \
-	" AND (?6 = 0 OR c.unit_id = ?6)"                                 \
-	" AND (?7 = 0 OR e.reporter_id = ?7)"
+	" AND (?6 = 0 OR c.unit_id = ?6)"
+
+/* Where the rows come from: open cases (the board's default), every case,
+ * cases in one state (?2), all under the roots ?1; or a reporter's own
+ * (?7).  Each way has its own statement so that SQLite uses its index. */
+#define IN_ROOTS " AND c.code >= rt.value AND c.code < rt.value || ';'"
+#define FROM_OPEN                                                                             \
+	" FROM json_each(?1) rt JOIN cases c ON c.kind = 'event' AND c.state IN ('reported'," \
+	" 'registered', 'dispatched', 'accepted', 'handled', 'parked')" IN_ROOTS              \
+	" JOIN events e ON e.case_id = c.id WHERE 1" EVENT_FILTER
+#define FROM_ALL                                                           \
+	" FROM json_each(?1) rt JOIN cases c ON c.kind = 'event'" IN_ROOTS \
+	" JOIN events e ON e.case_id = c.id WHERE 1" EVENT_FILTER
+#define FROM_STATE                                                                          \
+	" FROM json_each(?1) rt JOIN cases c ON c.kind = 'event' AND c.state = ?2" IN_ROOTS \
+	" JOIN events e ON e.case_id = c.id WHERE 1" EVENT_FILTER
+#define FROM_MINE                                                                  \
+	" FROM events e JOIN cases c ON c.id = e.case_id WHERE e.reporter_id = ?7" \
+	" AND (?2 IS NULL OR c.state = ?2)" EVENT_FILTER
 
 static void bind_filter(sqlite3_stmt *st, const struct event_filter *f)
 {
@@ -532,19 +564,29 @@ static void bind_filter(sqlite3_stmt *st, const struct event_filter *f)
 	sqlite3_bind_int64(st, 8, clock_now_ms());
 }
 
-int events_list(struct db *db, const struct event_filter *f, json_t **items_new, int64_t *total)
+int events_list(struct db *db, const struct event_filter *f, json_t **items_new, int64_t *total,
+		bool *capped)
 {
-	/* Staff lists go by the scope roots; a reporter's list ("my reports")
-	 * by the reporter alone, with roots [""]. */
-	sqlite3_stmt *count =
-		db_stmt(db, "SELECT count(*) FROM json_each(?1) rt JOIN cases c ON c.kind = 'event'"
-			    " AND c.code >= rt.value AND c.code < rt.value || ';'"
-			    " JOIN events e ON e.case_id = c.id WHERE 1" EVENT_FILTER);
-	sqlite3_stmt *list = db_stmt(db, "SELECT" EVENT_COLUMNS
-					 " FROM json_each(?1) rt JOIN cases c ON c.kind = 'event'"
-					 " AND c.code >= rt.value AND c.code < rt.value || ';'"
-					 " JOIN events e ON e.case_id = c.id WHERE 1" EVENT_FILTER
-					 " ORDER BY c.id DESC LIMIT ?9 OFFSET ?10");
+	/* Counting stops at 10,001: a county's history has a million events,
+	 * and "more than 10,000" is all a list needs to say. */
+	sqlite3_stmt *count, *list;
+	if (f->reporter_id != 0) {
+		count = db_stmt(db, "SELECT count(*) FROM (SELECT 1" FROM_MINE " LIMIT 10001)");
+		list = db_stmt(db, "SELECT" EVENT_COLUMNS FROM_MINE
+				   " ORDER BY c.id DESC LIMIT ?9 OFFSET ?10");
+	} else if (f->state == NULL || strcmp(f->state, "open") == 0) {
+		count = db_stmt(db, "SELECT count(*) FROM (SELECT 1" FROM_OPEN " LIMIT 10001)");
+		list = db_stmt(db, "SELECT" EVENT_COLUMNS FROM_OPEN
+				   " ORDER BY c.id DESC LIMIT ?9 OFFSET ?10");
+	} else if (strcmp(f->state, "all") == 0) {
+		count = db_stmt(db, "SELECT count(*) FROM (SELECT 1" FROM_ALL " LIMIT 10001)");
+		list = db_stmt(db, "SELECT" EVENT_COLUMNS FROM_ALL
+				   " ORDER BY c.id DESC LIMIT ?9 OFFSET ?10");
+	} else {
+		count = db_stmt(db, "SELECT count(*) FROM (SELECT 1" FROM_STATE " LIMIT 10001)");
+		list = db_stmt(db, "SELECT" EVENT_COLUMNS FROM_STATE
+				   " ORDER BY c.id DESC LIMIT ?9 OFFSET ?10");
+	}
 	if (count == NULL || list == NULL)
 		return RC_INTERNAL;
 	bind_filter(count, f);
@@ -553,6 +595,9 @@ int events_list(struct db *db, const struct event_filter *f, json_t **items_new,
 	sqlite3_reset(count);
 	if (src != SQLITE_ROW)
 		return db_rc(db, src);
+	*capped = *total > 10000;
+	if (*capped)
+		*total = 10000;
 	bind_filter(list, f);
 	sqlite3_bind_int64(list, 9, f->limit);
 	sqlite3_bind_int64(list, 10, f->offset);
@@ -867,7 +912,7 @@ int event_after_move(struct db *db, struct case_row *c, const char *action, int 
 			rc = case_set_stage(db, c, wc, NULL, 0, NULL, now);
 	} else if (strcmp(action, "verify") == 0) {
 		if (json_is_true(json_object_get(arg, "passed"))) {
-			rc = case_set_closed(db, c->id, now);
+			rc = close_event(db, c->id, now);
 			if (rc == RC_OK)
 				rc = set_event(
 					db,
@@ -947,7 +992,7 @@ int event_after_move(struct db *db, struct case_row *c, const char *action, int 
 	} else if (strcmp(action, "resume") == 0 || strcmp(action, "reopen") == 0) {
 		rc = case_assign(db, c, 0, 0, c->dispatcher_id);
 		if (rc == RC_OK)
-			rc = case_set_closed(db, c->id, 0);
+			rc = close_event(db, c->id, 0);
 		if (rc == RC_OK)
 			rc = case_set_stage(db, c, wc, "dispatch", lim.dispatch, lim.dispatch_unit,
 					    now);

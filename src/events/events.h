@@ -76,6 +76,9 @@ int events_nearby(struct db *db, const char *roots, const char *category, double
 		  double metres, int days, json_t **out_new);
 
 /* Filters of the board. */
+/* The board: state NULL or "open" for the open cases, "all", or one state;
+ * reporter_id non-zero for one reporter's own reports (roots ignored).
+ * *total counts at most 10,000 (*capped then true). */
 struct event_filter {
 	const char *roots;
 	const char *state, *category, *source;
@@ -83,7 +86,8 @@ struct event_filter {
 	int64_t unit_id, reporter_id;
 	int64_t limit, offset;
 };
-int events_list(struct db *db, const struct event_filter *f, json_t **items_new, int64_t *total);
+int events_list(struct db *db, const struct event_filter *f, json_t **items_new, int64_t *total,
+		bool *capped);
 
 /* The stage work after a move, for every action: clocks, dates, counters,
  * notices.  `arg` carries the action's inputs (unit_id, assignee_id,
@@ -109,13 +113,13 @@ int event_photo_add(struct db *db, int64_t case_id, const char *stage, const cha
 int event_photo_get(struct db *db, int64_t case_id, int64_t id, void **data, size_t *len,
 		    char type[16]);
 
-/* Metrics of a period [from_ms, to_ms) over the scope roots, grouped by
+/* Metrics of a period [from_ms, to_ms) under the node `code`, grouped by
  * "area" (the first area_len characters of the code: the child nodes),
  * "unit", "handler", "category", "source" or "month"; see metrics.c for
  * the definitions.  {"by", "totals", "rows": [{key, name, ...}],
  * "top_categories"}. */
 struct event_metrics_query {
-	const char *roots;
+	const char *code;
 	int64_t from_ms, to_ms;
 	const char *by;
 	int area_len;
