@@ -36,9 +36,10 @@
 	"     AND e.closed_on_time),"                                                          \
 	" sum(e.closed_at_ms >= ?2 AND e.closed_at_ms < ?3),"                                  \
 	" sum(e.closed_at_ms >= ?2 AND e.closed_at_ms < ?3 AND c.reworks > 0),"                \
-	" avg(CASE WHEN e.handled_at_ms >= ?2 AND e.handled_at_ms < ?3"                        \
+	" sum(CASE WHEN e.handled_at_ms >= ?2 AND e.handled_at_ms < ?3"                        \
 	"     AND e.dispatched_at_ms IS NOT NULL"                                              \
-	"     THEN (e.handled_at_ms - e.dispatched_at_ms) / 3600000.0 END)"
+	"     THEN (e.handled_at_ms - e.dispatched_at_ms) / 3600000.0 END),"                   \
+	" sum(e.handled_at_ms >= ?2 AND e.handled_at_ms < ?3 AND e.dispatched_at_ms IS NOT NULL)"
 
 /* Which events a period reads, under the node ?1.  For up to about a
  * quarter, those with any of their times in the period, found through one
@@ -66,11 +67,33 @@ static json_t *rate(int64_t part, int64_t whole)
 }
 
 /* The measures starting at column i of st. */
-static json_t *measures(sqlite3_stmt *st, int i)
-{
+/* The sums of one row: the ten counts, then hours of handling and how
+ * many events they cover. */
+struct sums {
 	int64_t v[10];
+	double hours;
+	int64_t handled;
+};
+
+static void read_sums(sqlite3_stmt *st, int i, struct sums *m)
+{
 	for (int k = 0; k < 10; k++)
-		v[k] = sqlite3_column_int64(st, i + k);
+		m->v[k] = sqlite3_column_int64(st, i + k);
+	m->hours = sqlite3_column_double(st, i + 10);
+	m->handled = sqlite3_column_int64(st, i + 11);
+}
+
+static void add_sums(struct sums *to, const struct sums *m)
+{
+	for (int k = 0; k < 10; k++)
+		to->v[k] += m->v[k];
+	to->hours += m->hours;
+	to->handled += m->handled;
+}
+
+static json_t *measures(const struct sums *m)
+{
+	const int64_t *v = m->v;
 	json_t *o =
 		json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "reported",
 			  (json_int_t)v[0], "registered", (json_int_t)v[1], "registered_on_time",
@@ -82,37 +105,35 @@ static json_t *measures(sqlite3_stmt *st, int i)
 	json_object_set_new(o, "on_time_registration_rate", rate(v[2], v[1]));
 	json_object_set_new(o, "accurate_dispatch_rate", rate(v[4], v[3]));
 	json_object_set_new(o, "rework_rate", rate(v[9], v[8]));
-	json_object_set_new(
-		o, "mean_handling_hours",
-		sqlite3_column_type(st, i + 10) == SQLITE_NULL
-			? json_null()
-			: json_real(round(sqlite3_column_double(st, i + 10) * 10) / 10));
+	json_object_set_new(o, "mean_handling_hours",
+			    m->handled == 0
+				    ? json_null()
+				    : json_real(round(m->hours / (double)m->handled * 10) / 10));
 	return o;
 }
 
 /* The grouped statement: column 0 the key, 1 its name. */
-#define GROUPED(by, from)                                                                     \
-	(strcmp(by, "area") == 0                                                              \
-		 ? db_stmt(db, "SELECT substr(c.code, 1, ?4), (SELECT name FROM org"          \
-			       " WHERE code = substr(c.code, 1, ?4))," MEASURES from          \
-			       " GROUP BY 1 ORDER BY 1")                                      \
-	 : strcmp(by, "unit") == 0                                                            \
-		 ? db_stmt(db, "SELECT c.unit_id, (SELECT name FROM handling_units"           \
-			       " WHERE id = c.unit_id)," MEASURES from                        \
-			       " AND c.unit_id IS NOT NULL GROUP BY 1 ORDER BY 2")            \
-	 : strcmp(by, "handler") == 0                                                         \
-		 ? db_stmt(db, "SELECT c.assignee_id, (SELECT display_name FROM users"        \
-			       " WHERE id = c.assignee_id)," MEASURES from                    \
-			       " AND c.assignee_id IS NOT NULL GROUP BY 1 ORDER BY 2")        \
-	 : strcmp(by, "category") == 0                                                        \
-		 ? db_stmt(db, "SELECT substr(e.category_code, 1, 2), (SELECT name"           \
-			       " FROM event_categories WHERE code = substr(e.category_code,"  \
-			       " 1, 2))," MEASURES from " GROUP BY 1 ORDER BY 1")             \
-	 : strcmp(by, "source") == 0 ? db_stmt(db, "SELECT e.source, e.source," MEASURES from \
-						   " GROUP BY 1 ORDER BY 1")                  \
-	 : strcmp(by, "month") == 0                                                           \
-		 ? db_stmt(db, "SELECT strftime('%Y-%m', e.reported_at_ms / 1000 + 28800,"    \
-			       " 'unixepoch'), NULL," MEASURES from " GROUP BY 1 ORDER BY 1") \
+#define GROUPED(by, from)                                                                        \
+	(strcmp(by, "area") == 0                                                                 \
+		 ? db_stmt(db, "SELECT substr(c.code, 1, ?4), (SELECT name FROM org"             \
+			       " WHERE code = substr(c.code, 1, ?4))," MEASURES from             \
+			       " GROUP BY 1 ORDER BY 1")                                         \
+	 : strcmp(by, "unit") == 0                                                               \
+		 ? db_stmt(db, "SELECT c.unit_id, (SELECT name FROM handling_units"              \
+			       " WHERE id = c.unit_id)," MEASURES from " GROUP BY 1 ORDER BY 2") \
+	 : strcmp(by, "handler") == 0                                                            \
+		 ? db_stmt(db,                                                                   \
+			   "SELECT c.assignee_id, (SELECT display_name FROM users"               \
+			   " WHERE id = c.assignee_id)," MEASURES from " GROUP BY 1 ORDER BY 2") \
+	 : strcmp(by, "category") == 0                                                           \
+		 ? db_stmt(db, "SELECT substr(e.category_code, 1, 2), (SELECT name"              \
+			       " FROM event_categories WHERE code = substr(e.category_code,"     \
+			       " 1, 2))," MEASURES from " GROUP BY 1 ORDER BY 1")                \
+	 : strcmp(by, "source") == 0 ? db_stmt(db, "SELECT e.source, e.source," MEASURES from    \
+						   " GROUP BY 1 ORDER BY 1")                     \
+	 : strcmp(by, "month") == 0                                                              \
+		 ? db_stmt(db, "SELECT strftime('%Y-%m', e.reported_at_ms / 1000 + 28800,"       \
+			       " 'unixepoch'), NULL," MEASURES from " GROUP BY 1 ORDER BY 1")    \
 		 : NULL)
 
 static sqlite3_stmt *grouped(struct db *db, const char *by, bool short_period)
@@ -129,40 +150,41 @@ static void bind_period(sqlite3_stmt *st, const struct event_metrics_query *q)
 
 int events_metrics(struct db *db, const struct event_metrics_query *q, json_t **out_new)
 {
+	/* One grouped pass; every event falls in exactly one group (unassigned
+	 * ones in a group of their own), so the totals are the groups' sums. */
 	bool short_period = q->to_ms - q->from_ms <= SHORT_PERIOD_MS;
-	sqlite3_stmt *st = short_period ? db_stmt(db, "SELECT" MEASURES SHORT)
-					: db_stmt(db, "SELECT" MEASURES LONG);
+	sqlite3_stmt *st = grouped(db, q->by, short_period);
 	if (st == NULL)
 		return RC_INTERNAL;
 	bind_period(st, q);
-	int src = sqlite3_step(st);
-	json_t *totals = src == SQLITE_ROW ? measures(st, 0) : NULL;
-	sqlite3_reset(st);
-	if (totals == NULL)
-		return db_rc(db, src);
-
-	json_t *rows = json_array();
-	st = grouped(db, q->by, short_period);
-	if (st == NULL) {
-		json_decref(totals);
-		json_decref(rows);
-		return RC_INTERNAL;
-	}
-	bind_period(st, q);
 	sqlite3_bind_int(st, 4, q->area_len);
+	json_t *rows = json_array();
+	struct sums all = {0};
+	int src;
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *row = measures(st, 2);
+		struct sums m;
+		read_sums(st, 2, &m);
+		add_sums(&all, &m);
+		json_t *row = measures(&m);
+		int t = sqlite3_column_type(st, 0);
 		json_object_set_new(row, "key",
-				    sqlite3_column_type(st, 0) == SQLITE_INTEGER
-					    ? json_integer(sqlite3_column_int64(st, 0))
-					    : json_string(db_col_text(st, 0)));
+				    t == SQLITE_INTEGER ? json_integer(sqlite3_column_int64(st, 0))
+				    : t == SQLITE_NULL  ? json_null()
+							: json_string(db_col_text(st, 0)));
 		json_object_set_new(row, "name",
-				    json_string(sqlite3_column_type(st, 1) == SQLITE_NULL
-							? db_col_text(st, 0)
-							: db_col_text(st, 1)));
+				    t == SQLITE_NULL
+					    ? json_null()
+					    : json_string(sqlite3_column_type(st, 1) == SQLITE_NULL
+								  ? db_col_text(st, 0)
+								  : db_col_text(st, 1)));
 		json_array_append_new(rows, row);
 	}
 	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		json_decref(rows);
+		return db_rc(db, src);
+	}
+	json_t *totals = measures(&all);
 
 	/* The categories reported most in the period (sub-categories). */
 	json_t *top = json_array();
