@@ -112,6 +112,7 @@ static json_t *measures(const struct sums *m)
 	return o;
 }
 
+/* clang-format off */
 /* The grouped statement: column 0 the key, 1 its name. */
 #define GROUPED(by, from)                                                                        \
 	(strcmp(by, "area") == 0                                                                 \
@@ -122,9 +123,9 @@ static json_t *measures(const struct sums *m)
 		 ? db_stmt(db, "SELECT c.unit_id, (SELECT name FROM handling_units"              \
 			       " WHERE id = c.unit_id)," MEASURES from " GROUP BY 1 ORDER BY 2") \
 	 : strcmp(by, "handler") == 0                                                            \
-		 ? db_stmt(db,                                                                   \
-			   "SELECT c.assignee_id, (SELECT display_name FROM users"               \
-			   " WHERE id = c.assignee_id)," MEASURES from " GROUP BY 1 ORDER BY 2") \
+		 ? db_stmt(db, "SELECT c.assignee_id, (SELECT display_name FROM users"         \
+			       " WHERE id = c.assignee_id)," MEASURES from                      \
+			       " GROUP BY 1 ORDER BY 2")                                        \
 	 : strcmp(by, "category") == 0                                                           \
 		 ? db_stmt(db, "SELECT substr(e.category_code, 1, 2), (SELECT name"              \
 			       " FROM event_categories WHERE code = substr(e.category_code,"     \
@@ -135,6 +136,8 @@ static json_t *measures(const struct sums *m)
 		 ? db_stmt(db, "SELECT strftime('%Y-%m', e.reported_at_ms / 1000 + 28800,"       \
 			       " 'unixepoch'), NULL," MEASURES from " GROUP BY 1 ORDER BY 1")    \
 		 : NULL)
+
+/* clang-format on */
 
 static sqlite3_stmt *grouped(struct db *db, const char *by, bool short_period)
 {
