@@ -405,6 +405,7 @@ static const struct field events_query[] = {
 	{"source", FT_ENUM, 0, 0, 0, event_sources, NULL, NULL},
 	{"overdue", FT_BOOL, 0, 0, 0, NULL, NULL, "only overdue cases: the supervision list"},
 	{"unit_id", FT_ID, 0, 0, 0, NULL, NULL, "only cases assigned to this unit"},
+	{"level", FT_STRING, 0, 6, 9, NULL, NULL, "only cases owned by this command centre (a county code: escalated cases)"},
 	PAGE_QUERY,
 	{0},
 };

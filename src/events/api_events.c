@@ -406,6 +406,7 @@ int api_events_list(struct req *r)
 		.source = q_str(r, "source"),
 		.overdue_only = json_is_true(json_object_get(r->query, "overdue")),
 		.unit_id = q_int(r, "unit_id", 0),
+		.level = q_str(r, "level"),
 	};
 	const char *org = q_str(r, "org");
 	if (org != NULL) {

@@ -532,7 +532,8 @@ int event_json(struct db *db, int64_t id, bool with_people, json_t **out_new)
 	"      OR e.category_code >= ?3 AND e.category_code < ?3 || ';')" \
 	" AND (?4 IS NULL OR e.source = ?4)"                              \
 	" AND (?5 = 0 OR c.overdue = 1 OR c.due_at_ms <= ?8)"             \
-	" AND (?6 = 0 OR c.unit_id = ?6)"
+	" AND (?6 = 0 OR c.unit_id = ?6)"                                 \
+	" AND (?11 IS NULL OR c.level_code = ?11)"
 
 /* Where the rows come from: open cases (the board's default), every case,
  * cases in one state (?2), all under the roots ?1; or a reporter's own
@@ -562,6 +563,7 @@ static void bind_filter(sqlite3_stmt *st, const struct event_filter *f)
 	sqlite3_bind_int64(st, 6, f->unit_id);
 	sqlite3_bind_int64(st, 7, f->reporter_id);
 	sqlite3_bind_int64(st, 8, clock_now_ms());
+	db_bind_text(st, 11, f->level);
 }
 
 int events_list(struct db *db, const struct event_filter *f, json_t **items_new, int64_t *total,

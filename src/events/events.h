@@ -83,6 +83,7 @@ struct event_filter {
 	const char *roots;
 	const char *state, *category, *source;
 	bool overdue_only;
+	const char *level; /* only cases owned by this centre (escalated ones: the county) */
 	int64_t unit_id, reporter_id;
 	int64_t limit, offset;
 };

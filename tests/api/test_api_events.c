@@ -551,6 +551,15 @@ static void test_escalate_park_merge_reopen(void **state)
 	assert_string_equal(jstr(r->json, "state"), "reported");
 	resp_free(r);
 	resp_free(act(county, a, "escalate", "{\"reason\":\"again\"}", 409));
+	/* The county's board shows what was escalated to it. */
+	r = get(county, "/api/v1/events?level=330681");
+	assert_status(r, 200);
+	assert_true(jint(r->json, "total") >= 1);
+	size_t k;
+	json_t *ev;
+	json_array_foreach(jget(r->json, "items"), k, ev)
+		assert_string_equal(jstr(ev, "level_code"), "330681");
+	resp_free(r);
 	/* Parking with a reason stops the clock; resuming restarts dispatch. */
 	act_ok(county, a, "register", NULL);
 	r = act(county, a, "park", "{\"reason\":\"等待拆迁规划\"}", 200);
