@@ -1060,7 +1060,8 @@ int api_units_create(struct req *r)
 
 int api_units_get(struct req *r)
 {
-	return read_object(r, unit_code, unit_json, NULL, "unit");
+	/* A unit names its contact person and their (masked) phone. */
+	return read_object(r, unit_code, unit_json, "unit.read", "unit");
 }
 
 int api_units_update(struct req *r)

@@ -2002,6 +2002,26 @@ static void test_reads_are_audited(void **state)
 	assert_string_equal(jstr(rec, "object_id"), pathf("%lld", (long long)id));
 	assert_string_equal(jstr(rec, "request_id"), rid);
 	json_decref(rec);
+	/* A unit's card names its contact: reading it is recorded too. */
+	r = jsend(gw1, "POST", "/api/v1/units",
+		  json_pack("{s:s, s:s, s:s, s:s, s:I}", "name", "屠记茶馆", "type",
+			    "individual_business", "contact_name", "屠文", "phone", "13905751234",
+			    "address_id", (json_int_t)new_address(gw1, grid1, "枫源路", "141号", NULL)));
+	assert_status(r, 201);
+	int64_t unit = jint(r->json, "id");
+	resp_free(r);
+	resp_free(getf(gw1, "/api/v1/units/%lld", (long long)unit));
+	int64_t seen = 0;
+	for (int tries = 0; tries < 50 && seen == 0; tries++) {
+		r = getf(aud, "/api/v1/audit?action=unit.read&object_id=%lld", (long long)unit);
+		seen = jint(r->json, "total");
+		resp_free(r);
+		if (seen == 0) {
+			struct timespec ts = {0, 20 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	assert_int_equal(seen, 1);
 	/* A list records which residents it showed. */
 	r = getf(gw1, "/api/v1/residents?household_id=%lld", (long long)hh);
 	snprintf(rid, sizeof(rid), "%s", resp_header(r, "X-Request-Id"));
