@@ -11,6 +11,7 @@
 #include "core/embed.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "org/geo.h"
 
 int events_reopen_days = 7;
@@ -324,8 +325,10 @@ int event_create(struct db *db, const struct event_in *in, const char *code,
 	char level[16];
 	snprintf(level, sizeof(level), "%.*s", strlen(code) >= 9 ? 9 : (int)strlen(code), code);
 	bool self = strcmp(in->source, "self") == 0;
+	/* The title is the description's start, cut between characters. */
 	char title[96];
-	snprintf(title, sizeof(title), "%.90s", in->description);
+	snprintf(title, sizeof(title), "%.*s", (int)utf8_prefix(in->description, 90),
+		 in->description);
 	rc = case_create(db, &event_kind, self ? EV_CLOSED : EV_REPORTED, code, level, title, who,
 			 id);
 	if (rc != RC_OK)

@@ -711,6 +711,36 @@ static void test_board_filters(void **state)
 	resp_free(r);
 }
 
+/* The title is the description's start, cut on a character boundary: a
+ * mixed ASCII and Chinese description longer than the title used to be cut
+ * inside a character, and the event then vanished from the board. */
+static void test_long_description_title(void **state)
+{
+	(void)state;
+	char body[512], desc[256] = "A";
+	for (int i = 0; i < 40; i++)
+		strncat(desc, "垃", sizeof(desc) - strlen(desc) - 1);
+	snprintf(body, sizeof(body),
+		 "{\"category\":\"1101\",\"description\":\"%s\",\"address_id\":%lld}", desc,
+		 (long long)address_id);
+	struct resp *r = post(grid, body, "/api/v1/events");
+	assert_status(r, 201);
+	int64_t id = jint(r->json, "id");
+	const char *title = jstr(r->json, "title");
+	assert_non_null(title);
+	assert_true(strlen(title) <= 90);
+	assert_int_equal(strncmp(title, desc, strlen(title)), 0);
+	resp_free(r);
+	r = get(town, "/api/v1/events?limit=200");
+	assert_status(r, 200);
+	bool listed = false;
+	size_t i;
+	json_t *v;
+	json_array_foreach(jget(r->json, "items"), i, v) listed = listed || jint(v, "id") == id;
+	assert_true(listed);
+	resp_free(r);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -725,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_possible_duplicates_and_location),
 		cmocka_unit_test(test_deadlines_across_the_spring_festival),
 		cmocka_unit_test(test_board_filters),
+		cmocka_unit_test(test_long_description_title),
 	};
 	int rc = cmocka_run_group_tests_name("api_events", tests, setup, teardown);
 	curl_global_cleanup();

@@ -242,6 +242,24 @@ static void test_utf8_count_valid(void **state)
 	assert_int_equal(utf8_count("😀 ok", strlen("😀 ok")), 4);
 }
 
+static void test_utf8_prefix(void **state)
+{
+	(void)state;
+	const char *zh = "a基层治理"; /* 1 + 4 × 3 bytes */
+	assert_int_equal(utf8_prefix(zh, 100), 13);
+	assert_int_equal(utf8_prefix(zh, 13), 13);
+	assert_int_equal(utf8_prefix(zh, 12), 10);
+	assert_int_equal(utf8_prefix(zh, 11), 10);
+	assert_int_equal(utf8_prefix(zh, 10), 10);
+	assert_int_equal(utf8_prefix(zh, 3), 1);
+	assert_int_equal(utf8_prefix(zh, 1), 1);
+	assert_int_equal(utf8_prefix(zh, 0), 0);
+	assert_int_equal(utf8_prefix("", 5), 0);
+	assert_int_equal(utf8_prefix("abc", 2), 2);
+	assert_int_equal(utf8_prefix("😀x", 3), 0);
+	assert_int_equal(utf8_prefix("😀x", 4), 4);
+}
+
 static void test_utf8_count_invalid(void **state)
 {
 	(void)state;
@@ -1278,6 +1296,7 @@ int main(void)
 	const struct CMUnitTest str[] = {
 		cmocka_unit_test(test_utf8_count_valid),
 		cmocka_unit_test(test_utf8_count_invalid),
+		cmocka_unit_test(test_utf8_prefix),
 		cmocka_unit_test(test_str_to_i64),
 		cmocka_unit_test(test_str_digits_and_prefix),
 		cmocka_unit_test(test_hex_encode),
