@@ -50,6 +50,12 @@ static const struct field user_password_body[] = {
 	{0},
 };
 
+static const struct field apikey_body[] = {
+	{"name", FT_STRING, FIELD_REQUIRED, 1, 64, NULL, NULL,
+	 "what the key is for, e.g. the client application"},
+	{0},
+};
+
 static const char *const role_names[] = {
 	"sysadmin",     "secadmin",         "auditor",     "county_officer", "department_officer",
 	"town_officer", "community_worker", "grid_worker", "property_staff", "org_staff",
@@ -506,6 +512,16 @@ const struct route routes[] = {
 	 "role.grant", "accounts", "Grant a role at a node of the tree", "Grant", 201, 0},
 	{DELETE, "/api/v1/users/{id}/roles/{grant_id}", 0, PERM_ROLE_GRANT, NULL, NULL,
 	 api_users_revoke, "role.revoke", "accounts", "Revoke a role", NULL, 204, 0},
+
+	/* API keys of machines */
+	{GET, "/api/v1/api-keys", 0, PERM_SYSTEM, NULL, NULL, api_apikeys_list, NULL, "accounts",
+	 "API keys of machines (Open311 clients), never the keys themselves", "ApiKeyList", 200,
+	 0},
+	{POST, "/api/v1/api-keys", 0, PERM_SYSTEM, apikey_body, NULL, api_apikeys_create,
+	 "api_key.create", "accounts", "Issue an API key; the key is in this answer only",
+	 "ApiKeyCreated", 201, 0},
+	{DELETE, "/api/v1/api-keys/{id}", 0, PERM_SYSTEM, NULL, NULL, api_apikeys_revoke,
+	 "api_key.revoke", "accounts", "Revoke an API key", NULL, 204, 0},
 
 	/* audit */
 	{GET, "/api/v1/audit", 0, PERM_AUDIT_READ, NULL, audit_query, api_audit_list, NULL, "audit",

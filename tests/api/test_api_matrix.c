@@ -60,7 +60,7 @@ static const struct {
 
 /* Placeholders in paths and bodies: {U} target account, {G} grid id,
  * {GC} grid code, {W} grid worker account, {GR} a grant of {U}, {C}
- * community id, {N} a counter for unique names. */
+ * community id, {N} a counter for unique names, {AK} an API key. */
 static const struct expect {
 	const char *method, *path, *body;
 	unsigned allowed;
@@ -90,6 +90,9 @@ static const struct expect {
 	{"POST", "/api/v1/users/{U}/roles", "{\"role\":\"volunteer\",\"org_id\":{C}}", SECADMIN,
 	 false},
 	{"DELETE", "/api/v1/users/{U}/roles/{GR}", NULL, SECADMIN, false},
+	{"GET", "/api/v1/api-keys", NULL, SYSADMIN, false},
+	{"POST", "/api/v1/api-keys", "{\"name\":\"matrix {N}\"}", SYSADMIN, false},
+	{"DELETE", "/api/v1/api-keys/{AK}", NULL, SYSADMIN, false},
 	{"GET", "/api/v1/audit", NULL, AUDITOR, false},
 	{"GET", "/api/v1/audit/verify", NULL, AUDITOR, false},
 	{"GET", "/api/v1/orgs", NULL, ALL, false},
@@ -193,17 +196,18 @@ static const struct expect {
 static struct server S;
 static char *tokens[12];
 static char U[24], G[24], GC[24], W[24], GR[24], C[24], B[24], A[24], HH[24], RS[24], UN[24], HO[24],
-	V[24], E[24], HU[24];
+	V[24], E[24], HU[24], AK[24];
 static int counter;
 
 static void subst(char *out, size_t len, const char *in)
 {
 	static const char *keys[] = {"{U}", "{GC}", "{GR}", "{G}", "{W}", "{C}", "{N}", "{B}",
-				     "{A}", "{HH}", "{HO}", "{RS}", "{UN}", "{V}", "{E}", "{HU}"};
+				     "{A}", "{HH}", "{HO}", "{RS}", "{UN}", "{V}", "{E}", "{HU}",
+				     "{AK}"};
 	enum { NKEYS = sizeof(keys) / sizeof(keys[0]) };
 	char n[16];
 	snprintf(n, sizeof(n), "%d", ++counter);
-	const char *vals[NKEYS] = {U, GC, GR, G, W, C, n, B, A, HH, HO, RS, UN, V, E, HU};
+	const char *vals[NKEYS] = {U, GC, GR, G, W, C, n, B, A, HH, HO, RS, UN, V, E, HU, AK};
 	size_t o = 0;
 	while (*in && o + 32 < len) {
 		bool done = false;
@@ -310,6 +314,11 @@ static int setup(void **state)
 		 "{\"category\":\"1101\",\"description\":\"矩阵事件\",\"address_id\":%s}", A);
 	assert_status(r, 201);
 	snprintf(E, sizeof(E), "%lld", (long long)jint(r->json, "id"));
+	resp_free(r);
+	/* An API key for the revocation row. */
+	r = call(&S, "POST", "/api/v1/api-keys", tokens[0], "{\"name\":\"matrix\"}");
+	assert_status(r, 201);
+	snprintf(AK, sizeof(AK), "%lld", (long long)jint(r->json, "id"));
 	resp_free(r);
 	r = call(&S, "GET", "/api/v1/users?q=target", tokens[0], NULL);
 	snprintf(GR, sizeof(GR), "%lld", (long long)jint(r->json, "items.0.roles.0.id"));
