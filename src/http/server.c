@@ -309,6 +309,14 @@ static void serve_asset(struct req *r)
 	req_reply_raw(r, 200, a->type, a->data, a->size, false);
 }
 
+/* Does the route's first path parameter name the object, rather than the
+ * format of the answer ({format} of Open311)? */
+static bool first_param_names_object(const struct req *r)
+{
+	const char *p = strchr(r->route->path, '{');
+	return r->nparams > 0 && p != NULL && strncmp(p, "{format}", 8) != 0;
+}
+
 static void audit_failure(struct req *r)
 {
 	const struct rc_info *info = rc_info(r->rc);
@@ -325,7 +333,7 @@ static void audit_failure(struct req *r)
 				       : principal_role_for(r->who, r->route->perm),
 		.action = r->route->action ? r->route->action : "request",
 		.object_type = object_type,
-		.object_id = r->nparams > 0 ? r->params[0] : "",
+		.object_id = first_param_names_object(r) ? r->params[0] : "",
 		.result = r->rc == RC_OK ? "ok" : info->code,
 		.client_ip = r->client_ip,
 		.request_id = r->request_id,

@@ -752,6 +752,9 @@ static void test_api_keys_and_refusals(void **state)
 	r = call(&S, "GET", "/api/v1/audit?action=event.open311&result=forbidden", aud, NULL);
 	assert_status(r, 200);
 	assert_true(jint(r->json, "total") >= 5);
+	/* Of no object: the path's only parameter is the format. */
+	assert_string_equal(jstr(r->json, "items.0.object_type"), "event");
+	assert_string_equal(jstr(r->json, "items.0.object_id"), "");
 	resp_free(r);
 }
 
