@@ -9,6 +9,7 @@
 #include "events/api_events.h"
 #include "http/api_system.h"
 #include "http/route.h"
+#include "open311/api_open311.h"
 #include "org/api_org.h"
 #include "registry/api_registry.h"
 
@@ -47,6 +48,12 @@ static const struct field user_update_body[] = {
 
 static const struct field user_password_body[] = {
 	{"password", FT_STRING, FIELD_REQUIRED, 1, 1024, NULL, NULL, "10 to 128 characters"},
+	{0},
+};
+
+static const struct field apikey_body[] = {
+	{"name", FT_STRING, FIELD_REQUIRED, 1, 64, NULL, NULL,
+	 "what the key is for, e.g. the client application"},
 	{0},
 };
 
@@ -477,7 +484,8 @@ static const char *const limit_units[] = {"hours", "days", NULL};
 	{"dispatch_limit", FT_INT, 0, 1, 999, NULL, NULL, NULL}, \
 	{"dispatch_unit", FT_ENUM, 0, 0, 0, limit_units, NULL, NULL}, \
 	{"handle_limit", FT_INT, 0, 1, 999, NULL, NULL, NULL}, \
-	{"handle_unit", FT_ENUM, 0, 0, 0, limit_units, NULL, NULL}
+	{"handle_unit", FT_ENUM, 0, 0, 0, limit_units, NULL, NULL}, \
+	{"open311", FT_BOOL, 0, 0, 0, NULL, NULL, "offered as an Open311 service (default: not for social items)"}
 static const struct field category_body[] = {
 	{"code", FT_STRING, FIELD_REQUIRED, 2, 4, NULL, NULL, "2 digits (大类) or 4 (小类)"},
 	{"parent_code", FT_STRING, 0, 2, 2, NULL, NULL, "the 大类 of a 小类"},
@@ -497,6 +505,57 @@ static const struct field category_update_body[] = {
 static const char *const photo_stages[] = {"report", "handle", "verify", NULL};
 static const struct field photo_query[] = {{"stage", FT_ENUM, 0, 0, 0, photo_stages, NULL, "report (default), handle or verify"}, {0}};
 static const struct field inbox_query[] = {{"unread", FT_BOOL, 0, 0, 0, NULL, NULL, NULL}, PAGE_QUERY, {0}};
+
+/* ---- Open311 GeoReport v2 ---- */
+
+#define JURISDICTION                                    \
+	{"jurisdiction_id", FT_STRING, 0, 1, 15, NULL, NULL, \
+	 "the county's division code (default: the only county served)"}
+#define LOCALE {"locale", FT_STRING, 0, 2, 16, NULL, NULL, "en: names in English (default Chinese)"}
+
+static const struct field open311_query[] = {JURISDICTION, LOCALE, {0}};
+static const struct field open311_token_query[] = {JURISDICTION, {0}};
+static const struct field open311_requests_query[] = {
+	JURISDICTION,
+	{"service_request_id", FT_STRING, 0, 1, 4000, NULL, NULL,
+	 "comma-separated ids; when given, the other filters do not apply"},
+	{"service_code", FT_STRING, 0, 1, 1000, NULL, NULL, "comma-separated service codes"},
+	{"start_date", FT_STRING, 0, 1, 40, NULL, NULL,
+	 "ISO 8601 date, or time with its zone, e.g. 2026-01-02T08:00:00+08:00"},
+	{"end_date", FT_STRING, 0, 1, 40, NULL, NULL,
+	 "ISO 8601; default now (or 90 days after start_date); at most 90 days after start_date"},
+	{"status", FT_STRING, 0, 1, 20, NULL, NULL, "open, closed, or both comma-separated"},
+	LOCALE,
+	{0},
+};
+static const struct field open311_post_query[] = {
+	{"api_key", FT_STRING, 0, 1, 64, NULL, NULL, "the API key (or in the body)"},
+	JURISDICTION,
+	LOCALE,
+	{0},
+};
+#define NOT_KEPT "accepted and not kept"
+static const struct field open311_request_body[] = {
+	{"api_key", FT_STRING, 0, 1, 64, NULL, NULL, "issued by the system administrator (or in the query)"},
+	JURISDICTION,
+	{"service_code", FT_STRING, FIELD_REQUIRED, 1, 16, NULL, NULL, "from GET services"},
+	{"lat", FT_NUMBER, 0, 0, 0, NULL, registry_field_latitude, "WGS-84; with long, finds the grid"},
+	{"long", FT_NUMBER, 0, 0, 0, NULL, registry_field_longitude, "WGS-84"},
+	{"address_string", FT_STRING, 0, 1, 250, NULL, NULL, "the place in words (public)"},
+	{"address_id", FT_ID, 0, 0, 0, NULL, NULL, "a standard address of the county (finds the grid)"},
+	{"email", FT_STRING, 0, 1, 254, NULL, NULL, NOT_KEPT},
+	{"device_id", FT_STRING, 0, 1, 128, NULL, NULL, NOT_KEPT},
+	{"account_id", FT_STRING, 0, 1, 128, NULL, NULL, NOT_KEPT},
+	{"first_name", FT_STRING, 0, 1, 64, NULL, NULL, NOT_KEPT},
+	{"last_name", FT_STRING, 0, 1, 64, NULL, NULL, NOT_KEPT},
+	{"phone", FT_STRING, 0, 1, 32, NULL, NULL, NOT_KEPT},
+	{"description", FT_STRING, 0, 1, 4000, NULL, NULL, "what is wrong, in the reporter's words (public)"},
+	{"media_url", FT_STRING, 0, 1, 2000, NULL, open311_field_url, "a photo online, http(s) (public)"},
+	{0},
+};
+
+/* Public, without sessions, errors as Open311's list. */
+#define OPEN311 (ROUTE_PUBLIC | ROUTE_NO_SESSION | ROUTE_OWN_ERRORS)
 
 #define EVENT_ACTION(name, perm, body, summary) \
 	{POST, "/api/v1/events/{id}/" name, 0, perm, body, NULL, api_events_action, "event." name, "events", summary, "Event", 200, 0}
@@ -545,6 +604,16 @@ const struct route routes[] = {
 	 "role.grant", "accounts", "Grant a role at a node of the tree", "Grant", 201, 0},
 	{DELETE, "/api/v1/users/{id}/roles/{grant_id}", 0, PERM_ROLE_GRANT, NULL, NULL,
 	 api_users_revoke, "role.revoke", "accounts", "Revoke a role", NULL, 204, 0},
+
+	/* API keys of machines */
+	{GET, "/api/v1/api-keys", 0, PERM_SYSTEM, NULL, NULL, api_apikeys_list, NULL, "accounts",
+	 "API keys of machines (Open311 clients), never the keys themselves", "ApiKeyList", 200,
+	 0},
+	{POST, "/api/v1/api-keys", 0, PERM_SYSTEM, apikey_body, NULL, api_apikeys_create,
+	 "api_key.create", "accounts", "Issue an API key; the key is in this answer only",
+	 "ApiKeyCreated", 201, 0},
+	{DELETE, "/api/v1/api-keys/{id}", 0, PERM_SYSTEM, NULL, NULL, api_apikeys_revoke,
+	 "api_key.revoke", "accounts", "Revoke an API key", NULL, 204, 0},
 
 	/* audit */
 	{GET, "/api/v1/audit", 0, PERM_AUDIT_READ, NULL, audit_query, api_audit_list, NULL, "audit",
@@ -667,6 +736,40 @@ const struct route routes[] = {
 	 NULL, "public",
 	 "What a grid's public sign shows: name, grid workers and phones, supervision phone",
 	 "PublicGrid", 200, 0},
+
+	/* Open311 GeoReport v2: every path ends in .json or .xml */
+	{GET, "/open311/v2/discovery.{format}", OPEN311, PERM_NONE, NULL, NULL,
+	 api_open311_discovery, NULL, "open311", "Open311 discovery: the endpoint and its formats",
+	 "Open311Discovery", 200, 0},
+	{GET, "/open311/v2/services.{format}", OPEN311, PERM_NONE, NULL, open311_query,
+	 api_open311_services, NULL, "open311",
+	 "Open311 services: the event sub-categories offered to the public", "Open311Services",
+	 200, 0},
+	{GET, "/open311/v2/services/{service_code}.{format}", OPEN311, PERM_NONE, NULL,
+	 open311_query, api_open311_service, NULL, "open311",
+	 "A service definition (no service asks for attributes)", "Open311ServiceDefinition",
+	 200, 0},
+	{GET, "/open311/v2/requests.{format}", OPEN311, PERM_NONE, NULL, open311_requests_query,
+	 api_open311_requests, NULL, "open311",
+	 "Requests filed through Open311, newest first: at most 1000, within 90 days",
+	 "Open311Requests", 200, 0},
+	{POST, "/open311/v2/requests.{format}", OPEN311 | ROUTE_FORM, PERM_NONE,
+	 open311_request_body, open311_post_query, api_open311_request_create, "event.open311",
+	 "open311",
+	 "File a request with an API key: a grid event of source open311 (form or JSON body)",
+	 "Open311Created", 201, 0},
+	{GET, "/open311/v2/requests/{service_request_id}.{format}", OPEN311, PERM_NONE, NULL,
+	 open311_query, api_open311_request, NULL, "open311", "One request filed through Open311",
+	 "Open311Requests", 200, 0},
+	{GET, "/open311/v2/tokens/{token}.{format}", OPEN311, PERM_NONE, NULL, open311_token_query,
+	 api_open311_token, NULL, "open311", "The request a token was given for", "Open311Tokens",
+	 200, 0},
 };
 
 const size_t routes_count = sizeof(routes) / sizeof(routes[0]);
+
+/* Failures of routes with errors of their own: only Open311's so far. */
+void route_error_reply(struct req *r)
+{
+	api_open311_error(r);
+}

@@ -1,6 +1,6 @@
 /*
- * HTTP handlers for sign-in, the current user, accounts, role grants and
- * the audit log.
+ * HTTP handlers for sign-in, the current user, accounts, role grants, API
+ * keys and the audit log.
  */
 #ifndef GR_AUTH_API_AUTH_H
 #define GR_AUTH_API_AUTH_H
@@ -21,6 +21,10 @@ int api_users_unlock(struct req *r);
 int api_users_roles(struct req *r);
 int api_users_grant(struct req *r);
 int api_users_revoke(struct req *r);
+
+int api_apikeys_list(struct req *r);
+int api_apikeys_create(struct req *r);
+int api_apikeys_revoke(struct req *r);
 
 int api_audit_list(struct req *r);
 int api_audit_verify(struct req *r);

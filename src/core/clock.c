@@ -147,3 +147,61 @@ int clock_parse_iso(const char *s, int64_t *out)
 	*out = (int64_t)timegm(&tm);
 	return 0;
 }
+
+int clock_parse_w3c(const char *s, int64_t *out)
+{
+	char date[11];
+	int64_t day;
+	if (strlen(s) < 10)
+		return -1;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (clock_parse_iso(date, &day) != 0)
+		return -1;
+	if (s[10] == '\0') {
+		*out = day;
+		return 0;
+	}
+	const char *p = s + 10;
+	if (*p != 'T' || digits(p + 1, 2) < 0 || p[3] != ':' || digits(p + 4, 2) < 0)
+		return -1;
+	int h = digits(p + 1, 2), mi = digits(p + 4, 2), se = 0;
+	p += 6;
+	if (*p == ':') {
+		se = digits(p + 1, 2);
+		if (se < 0)
+			return -1;
+		p += 3;
+		if (*p == '.') {
+			size_t n = strspn(p + 1, "0123456789");
+			if (n == 0)
+				return -1;
+			p += 1 + n;
+		}
+	}
+	if (h > 23 || mi > 59 || se > 59)
+		return -1;
+	int64_t offset = 0;
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-' || *p == ' ') {
+		int sign = *p == '-' ? -1 : 1;
+		int oh = digits(p + 1, 2);
+		if (oh < 0)
+			return -1;
+		p += 3;
+		if (*p == ':')
+			p++;
+		int om = digits(p, 2);
+		if (om < 0 || oh > 23 || om > 59)
+			return -1;
+		p += 2;
+		offset = sign * ((int64_t)oh * 3600 + om * 60);
+	} else {
+		return -1;
+	}
+	if (*p != '\0')
+		return -1;
+	*out = day + h * 3600 + mi * 60 + se - offset;
+	return 0;
+}

@@ -35,5 +35,12 @@ void clock_civil_date(int64_t s, int years_back, char out[11]);
 /* Parse "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC) into unix seconds.
  * Returns 0 on success, -1 on a malformed or impossible date. */
 int clock_parse_iso(const char *s, int64_t *out);
+/* Parse an instant in the ISO 8601 profile of the W3C note (Open311's
+ * dates): "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM[:SS[.s...]]"
+ * followed by "Z" or an offset "+HH:MM", "-HH:MM", "+HHMM"; a time without
+ * a zone is refused, as it names no instant.  A space stands for '+' in
+ * the offset (query strings turn '+' into a space).  Returns 0 with unix
+ * seconds in *out (fractions dropped), or -1. */
+int clock_parse_w3c(const char *s, int64_t *out);
 
 #endif

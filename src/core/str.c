@@ -172,6 +172,18 @@ long utf8_count(const char *s, size_t n)
 	return count;
 }
 
+size_t utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	if (n < max || s[n] == '\0')
+		return n;
+	/* s[n] starts the first character left out; back up over any
+	 * continuation bytes so that it is whole. */
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
 bool str_to_i64(const char *s, int64_t *out)
 {
 	if (s == NULL || *s == '\0')

@@ -35,6 +35,11 @@ void sbuf_json_int(struct sbuf *b, int64_t v);
  * bytes are not valid UTF-8 (overlongs and surrogates rejected). */
 long utf8_count(const char *s, size_t n);
 
+/* The length in bytes of the longest start of the valid UTF-8 string s
+ * that has at most max bytes and ends on a character boundary: where to
+ * cut s without splitting a character. */
+size_t utf8_prefix(const char *s, size_t max);
+
 /* Parse a whole decimal integer with optional leading '-'; no spaces, no
  * trailing bytes, no overflow.  Returns true and sets *out on success. */
 bool str_to_i64(const char *s, int64_t *out);

@@ -86,8 +86,8 @@ int api_event_categories_create(struct req *r)
 	sqlite3_stmt *st = db_stmt(
 		r->db, "INSERT INTO event_categories (code, parent_code, name, name_en, kind,"
 		       " unit_id, register_limit, register_unit, dispatch_limit, dispatch_unit,"
-		       " handle_limit, handle_unit) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-		       " ?11, ?12 WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM event_categories"
+		       " handle_limit, handle_unit, open311) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		       " ?9, ?10, ?11, ?12, ?13 WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM event_categories"
 		       " WHERE code = ?2 AND parent_code IS NULL)");
 	if (st == NULL)
 		return req_tx_end(r, RC_INTERNAL);
@@ -104,6 +104,9 @@ int api_event_categories_create(struct req *r)
 	db_bind_text(st, 10, in_str(r, "dispatch_unit") ? in_str(r, "dispatch_unit") : "hours");
 	sqlite3_bind_int64(st, 11, in_int(r, "handle_limit", 3));
 	db_bind_text(st, 12, in_str(r, "handle_unit") ? in_str(r, "handle_unit") : "days");
+	/* Things (parts, events) are offered on Open311 unless said otherwise;
+	 * matters about people are not. */
+	sqlite3_bind_int(st, 13, in_bool(r, "open311", strcmp(in_str(r, "kind"), "social") != 0));
 	rc = db_step_done(r->db, st);
 	if (rc == RC_OK && db_changes(r->db) == 0)
 		rc = req_fail(r, RC_VALIDATION_FAILED, "parent_code", "no such category (大类)");
@@ -133,7 +136,8 @@ int api_event_categories_update(struct req *r)
 		       " dispatch_limit = ifnull(?8, dispatch_limit),"
 		       " dispatch_unit = ifnull(?9, dispatch_unit),"
 		       " handle_limit = ifnull(?10, handle_limit),"
-		       " handle_unit = ifnull(?11, handle_unit), active = ifnull(?12, active)"
+		       " handle_unit = ifnull(?11, handle_unit), active = ifnull(?12, active),"
+		       " open311 = ifnull(?13, open311)"
 		       " WHERE code = ?1");
 	if (st == NULL)
 		return req_tx_end(r, RC_INTERNAL);
@@ -152,6 +156,8 @@ int api_event_categories_update(struct req *r)
 	}
 	if (in_has(r, "active"))
 		sqlite3_bind_int(st, 12, in_bool(r, "active", true));
+	if (in_has(r, "open311"))
+		sqlite3_bind_int(st, 13, in_bool(r, "open311", false));
 	rc = db_step_done(r->db, st);
 	if (rc == RC_OK && db_changes(r->db) == 0)
 		rc = req_fail(r, RC_NOT_FOUND, NULL, NULL);

@@ -11,6 +11,7 @@
 #include "core/embed.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/str.h"
 #include "org/geo.h"
 
 int events_reopen_days = 7;
@@ -260,7 +261,7 @@ int event_categories_json(struct db *db, json_t **out_new)
 	sqlite3_stmt *st =
 		db_stmt(db, "SELECT code, parent_code, name, name_en, kind,"
 			    " register_limit, register_unit, dispatch_limit, dispatch_unit,"
-			    " handle_limit, handle_unit, unit_id, active"
+			    " handle_limit, handle_unit, unit_id, active, open311"
 			    " FROM event_categories ORDER BY code");
 	if (st == NULL)
 		return RC_INTERNAL;
@@ -282,6 +283,7 @@ int event_categories_json(struct db *db, json_t **out_new)
 				    sqlite3_column_type(st, 11) == SQLITE_NULL
 					    ? json_null()
 					    : json_integer(sqlite3_column_int64(st, 11)));
+		json_object_set_new(o, "open311", json_boolean(sqlite3_column_int(st, 13)));
 		json_array_append_new(items, o);
 	}
 	sqlite3_reset(st);
@@ -338,8 +340,10 @@ int event_create(struct db *db, const struct event_in *in, const char *code,
 	char level[16];
 	snprintf(level, sizeof(level), "%.*s", strlen(code) >= 9 ? 9 : (int)strlen(code), code);
 	bool self = strcmp(in->source, "self") == 0;
+	/* The title is the description's start, cut between characters. */
 	char title[96];
-	snprintf(title, sizeof(title), "%.90s", in->description);
+	snprintf(title, sizeof(title), "%.*s", (int)utf8_prefix(in->description, 90),
+		 in->description);
 	rc = case_create(db, &event_kind, self ? EV_CLOSED : EV_REPORTED, code, level, title, who,
 			 id);
 	if (rc != RC_OK)

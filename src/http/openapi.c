@@ -112,9 +112,13 @@ static json_t *operation(const struct route *r)
 			json_object_set_new(schema, "required", required);
 		else
 			json_decref(required);
+		json_t *content = json_pack("{s:{s:O}}", "application/json", "schema", schema);
+		if (r->flags & ROUTE_FORM)
+			json_object_set_new(content, "application/x-www-form-urlencoded",
+					    json_pack("{s:O}", "schema", schema));
+		json_decref(schema);
 		json_object_set_new(op, "requestBody",
-				    json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
-					      "application/json", "schema", schema));
+				    json_pack("{s:b, s:o}", "required", 1, "content", content));
 	}
 
 	json_t *responses = json_object();
@@ -126,10 +130,28 @@ static json_t *operation(const struct route *r)
 		snprintf(ref, sizeof(ref), "#/components/schemas/%s", r->response);
 		const char *ctype =
 			strcmp(r->response, "Metrics") == 0 ? "text/plain" : "application/json";
-		json_object_set_new(ok, "content",
-				    json_pack("{s:{s:{s:s}}}", ctype, "schema", "$ref", ref));
+		json_t *content = json_pack("{s:{s:{s:s}}}", ctype, "schema", "$ref", ref);
+		/* A path ending in .{format} answers in JSON or XML. */
+		size_t len = strlen(r->path);
+		if (len > 9 && strcmp(r->path + len - 9, ".{format}") == 0)
+			json_object_set_new(content, "text/xml",
+					    json_pack("{s:{s:s}}", "schema", "$ref", ref));
+		json_object_set_new(ok, "content", content);
 	}
 	json_object_set_new(responses, code, ok);
+	if (r->flags & ROUTE_OWN_ERRORS) {
+		/* Failures are in the route's own format, described with it. */
+		json_object_set_new(responses, "400",
+				    json_pack("{s:s}", "description", "bad input (own error format)"));
+		json_object_set_new(responses, "404",
+				    json_pack("{s:s}", "description", "not found (own error format)"));
+		if (strcmp(r->method, "GET") != 0)
+			json_object_set_new(
+				responses, "403",
+				json_pack("{s:s}", "description", "refused (own error format)"));
+		json_object_set_new(op, "responses", responses);
+		return op;
+	}
 	if (!(r->flags & ROUTE_PUBLIC)) {
 		json_object_set_new(responses, "401", error_response("unauthenticated"));
 		json_object_set_new(responses, "403", error_response("forbidden or csrf_failed"));

@@ -127,7 +127,7 @@ int req_audit(struct req *r, const char *action, const char *object_type, const 
 {
 	struct audit_entry e = {
 		.actor_id = r->who ? r->who->user_id : 0,
-		.actor_name = r->who ? r->who->username : "",
+		.actor_name = r->who ? r->who->username : r->actor_name ? r->actor_name : "",
 		.role = r->acting_role
 				? r->acting_role
 				: principal_role_for(r->who, r->route ? r->route->perm : PERM_NONE),
@@ -183,7 +183,7 @@ int req_audit_read(struct req *r, const char *action, const char *object_type,
 {
 	struct audit_entry e = {
 		.actor_id = r->who ? r->who->user_id : 0,
-		.actor_name = r->who ? r->who->username : "",
+		.actor_name = r->who ? r->who->username : r->actor_name ? r->actor_name : "",
 		.role = r->acting_role ? r->acting_role
 				       : principal_role_for(r->who, r->route ? r->route->perm : PERM_NONE),
 		.action = action,

@@ -48,6 +48,9 @@ struct req {
 	json_t *query; /* validated query parameters (owned) */
 
 	struct principal *who;
+	/* Who acts on a route without sessions, for the audit record (an API
+	 * key: "apikey:ID"); NULL when nobody is known. */
+	const char *actor_name;
 	enum auth_via via;
 	const char *acting_role;
 	char request_id[17];

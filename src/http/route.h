@@ -46,6 +46,13 @@ struct field {
 #define ROUTE_PUBLIC 1u   /* no sign-in needed */
 #define ROUTE_RAW 2u      /* not JSON API: no envelope checks on the body */
 #define ROUTE_NO_AUDIT 4u /* the handler audits by itself (e.g. sign-in) */
+#define ROUTE_FORM 8u     /* the body may also be application/x-www-form-urlencoded */
+/* Sessions are not looked at (no bearer token, no cookie, no CSRF check):
+ * the route answers everyone alike or checks a key of its own (Open311). */
+#define ROUTE_NO_SESSION 16u
+/* Failures are written by route_error_reply() in the route's own format
+ * instead of the JSON error envelope (Open311's error list). */
+#define ROUTE_OWN_ERRORS 32u
 
 struct route {
 	const char *method;
@@ -65,5 +72,11 @@ struct route {
 
 extern const struct route routes[];
 extern const size_t routes_count;
+
+/* Write the reply of a failed request (r->rc, r->err_message) to a route
+ * flagged ROUTE_OWN_ERRORS, or to an unmatched path under /open311/: set
+ * r->status and a raw body, leaving r->rc as it is.  Defined with the
+ * route table. */
+void route_error_reply(struct req *r);
 
 #endif

@@ -22,6 +22,18 @@ static bool match(struct req *r, const char *pattern, const char *path, bool sto
 				return false;
 			if (send == NULL)
 				send = s + strlen(s);
+			/* A parameter followed by a literal other than '/', as in
+			 * {id}.{format}, ends at that literal's last occurrence in
+			 * the segment. */
+			if (pend[1] != '\0' && pend[1] != '/') {
+				const char *cut = NULL;
+				for (const char *q = s; q < send; q++)
+					if (*q == pend[1])
+						cut = q;
+				if (cut == NULL)
+					return false;
+				send = cut;
+			}
 			if (send == s || n == REQ_MAX_PARAMS)
 				return false;
 			if (store) {

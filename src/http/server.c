@@ -242,6 +242,14 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
+/* Is the Content-Type header ct the media type want (parameters aside)? */
+static bool media_type_is(const char *ct, const char *want)
+{
+	size_t n = strlen(want);
+	return ct != NULL && strncasecmp(ct, want, n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
 static int read_inputs(struct req *r)
 {
 	struct query_collect qc = {json_object(), NULL};
@@ -260,11 +268,15 @@ static int read_inputs(struct req *r)
 	if (r->body_len > 0 || (r->route->body != NULL && !safe_method(r->method))) {
 		if (r->body_len > 0) {
 			const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
-			size_t n = strlen("application/json");
-			if (ct == NULL || strncasecmp(ct, "application/json", n) != 0 ||
-			    (ct[n] != '\0' && ct[n] != ';' && ct[n] != ' '))
+			bool form = (r->route->flags & ROUTE_FORM) != 0;
+			if (form && r->route->body != NULL &&
+			    media_type_is(ct, "application/x-www-form-urlencoded"))
+				return input_form(r);
+			if (!media_type_is(ct, "application/json"))
 				return req_fail(r, RC_UNSUPPORTED_MEDIA_TYPE, NULL,
-						"send the body as application/json");
+						form ? "send the body as application/json or "
+						       "application/x-www-form-urlencoded"
+						     : "send the body as application/json");
 		}
 		if (r->route->body == NULL && r->body_len > 0)
 			return req_fail(r, RC_VALIDATION_FAILED, NULL,
@@ -297,6 +309,14 @@ static void serve_asset(struct req *r)
 	req_reply_raw(r, 200, a->type, a->data, a->size, false);
 }
 
+/* Does the route's first path parameter name the object, rather than the
+ * format of the answer ({format} of Open311)? */
+static bool first_param_names_object(const struct req *r)
+{
+	const char *p = strchr(r->route->path, '{');
+	return r->nparams > 0 && p != NULL && strncmp(p, "{format}", 8) != 0;
+}
+
 static void audit_failure(struct req *r)
 {
 	const struct rc_info *info = rc_info(r->rc);
@@ -308,12 +328,12 @@ static void audit_failure(struct req *r)
 			 (int)strcspn(r->route->action, "."), r->route->action);
 	struct audit_entry e = {
 		.actor_id = r->who ? r->who->user_id : 0,
-		.actor_name = r->who ? r->who->username : "",
+		.actor_name = r->who ? r->who->username : r->actor_name ? r->actor_name : "",
 		.role = r->acting_role ? r->acting_role
 				       : principal_role_for(r->who, r->route->perm),
 		.action = r->route->action ? r->route->action : "request",
 		.object_type = object_type,
-		.object_id = r->nparams > 0 ? r->params[0] : "",
+		.object_id = first_param_names_object(r) ? r->params[0] : "",
 		.result = r->rc == RC_OK ? "ok" : info->code,
 		.client_ip = r->client_ip,
 		.request_id = r->request_id,
@@ -346,7 +366,7 @@ static void dispatch(struct req *r)
 		req_fail(r, RC_UNAVAILABLE, NULL, "the database cannot be opened");
 		return;
 	}
-	rc = authenticate(r);
+	rc = r->route->flags & ROUTE_NO_SESSION ? RC_OK : authenticate(r);
 	if (rc != RC_OK) {
 		req_fail(r, rc, NULL,
 			 rc == RC_UNAUTHENTICATED ? "the token is not valid or has expired" : NULL);
@@ -402,8 +422,28 @@ static void add_common_headers(struct MHD_Response *resp, struct req *r)
 		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
 }
 
+/* Are failures on r written in a format of their own? */
+static bool own_errors(const struct req *r)
+{
+	return r->route != NULL ? (r->route->flags & ROUTE_OWN_ERRORS) != 0
+				: str_starts(r->path, "/open311/");
+}
+
 static size_t response_bytes(struct req *r, char **body)
 {
+	if (r->rc != RC_OK && own_errors(r)) {
+		json_decref(r->out);
+		r->out = NULL;
+		if (r->raw_owned)
+			free((void *)r->raw);
+		r->raw = NULL;
+		r->raw_owned = false;
+		route_error_reply(r);
+		if (r->raw == NULL)
+			r->status = rc_info(r->rc)->status;
+		*body = NULL;
+		return 0;
+	}
 	if (r->rc != RC_OK) {
 		const struct rc_info *info = rc_info(r->rc);
 		json_t *err = json_pack("{s:s, s:s}", "code", info->code, "message",

@@ -280,6 +280,106 @@ static void test_roles_catalogue(void **state)
 	resp_free(r);
 }
 
+/* API keys of machines: issued, listed and revoked by the system
+ * administrator alone; the key is in the answer that issues it and nowhere
+ * else (not in the list, not in the audit log). */
+static void test_api_keys(void **state)
+{
+	(void)state;
+	struct resp *r = call(&S, "POST", "/api/v1/api-keys", sys, "{\"name\":\"随手拍 app\"}");
+	assert_status(r, 201);
+	int64_t id = jint(r->json, "id");
+	char key[64];
+	snprintf(key, sizeof(key), "%s", jstr(r->json, "key"));
+	assert_int_equal(strlen(key), 43);
+	assert_int_equal(strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+			 43);
+	assert_string_equal(jstr(r->json, "name"), "随手拍 app");
+	resp_free(r);
+	/* A second key is another key. */
+	r = call(&S, "POST", "/api/v1/api-keys", sys, "{\"name\":\"second\"}");
+	assert_status(r, 201);
+	assert_string_not_equal(jstr(r->json, "key"), key);
+	resp_free(r);
+	r = call(&S, "POST", "/api/v1/api-keys", sys, "{\"name\":\"\"}");
+	assert_status(r, 422);
+	assert_string_equal(err_field(r), "name");
+	resp_free(r);
+
+	r = call(&S, "GET", "/api/v1/api-keys", sys, NULL);
+	assert_status(r, 200);
+	assert_null(strstr(r->body, key));
+	assert_null(strstr(r->body, "\"key\""));
+	json_t *items = jget(r->json, "items");
+	assert_int_equal(json_array_size(items), 2);
+	json_t *mine = json_array_get(items, 1);
+	assert_int_equal(jint(mine, "id"), id);
+	assert_string_equal(jstr(mine, "name"), "随手拍 app");
+	assert_false(json_is_true(jget(mine, "revoked")));
+	assert_true(json_is_null(jget(mine, "last_used_at")));
+	assert_non_null(jstr(mine, "created_at"));
+	resp_free(r);
+
+	/* Nobody else may touch keys, not even the other administrators. */
+	mkuser(&S, "key_county", "county_officer", ZHUJI);
+	char *county = login(&S, "key_county", TEST_PASSWORD);
+	const char *others[] = {sec, aud, county};
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/api-keys/%lld", (long long)id);
+	for (size_t i = 0; i < 3; i++) {
+		r = call(&S, "GET", "/api/v1/api-keys", others[i], NULL);
+		assert_status(r, 403);
+		resp_free(r);
+		r = call(&S, "POST", "/api/v1/api-keys", others[i], "{\"name\":\"x\"}");
+		assert_status(r, 403);
+		resp_free(r);
+		r = call(&S, "DELETE", path, others[i], NULL);
+		assert_status(r, 403);
+		resp_free(r);
+	}
+	free(county);
+
+	/* Revoking: 204, again 204, unknown 404. */
+	r = call(&S, "DELETE", path, sys, NULL);
+	assert_status(r, 204);
+	resp_free(r);
+	r = call(&S, "DELETE", path, sys, NULL);
+	assert_status(r, 204);
+	resp_free(r);
+	r = call(&S, "DELETE", "/api/v1/api-keys/999999", sys, NULL);
+	assert_status(r, 404);
+	resp_free(r);
+	r = call(&S, "DELETE", "/api/v1/api-keys/abc", sys, NULL);
+	assert_status(r, 404);
+	resp_free(r);
+	r = call(&S, "GET", "/api/v1/api-keys", sys, NULL);
+	mine = json_array_get(jget(r->json, "items"), 1);
+	assert_true(json_is_true(jget(mine, "revoked")));
+	assert_non_null(jstr(mine, "revoked_at"));
+	resp_free(r);
+
+	/* Issuing and revoking are audited, without the key. */
+	r = call(&S, "GET", "/api/v1/audit?object_type=api_key", aud, NULL);
+	assert_status(r, 200);
+	assert_null(strstr(r->body, key));
+	int creates = 0, revokes = 0, refused = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(jget(r->json, "items"), i, v)
+	{
+		if (strcmp(jstr(v, "result"), "ok") != 0)
+			refused++;
+		else if (strcmp(jstr(v, "action"), "api_key.create") == 0)
+			creates++;
+		else if (strcmp(jstr(v, "action"), "api_key.revoke") == 0)
+			revokes++;
+	}
+	assert_int_equal(creates, 2);
+	assert_int_equal(revokes, 2);
+	assert_true(refused >= 6);
+	resp_free(r);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -290,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_three_administrators_are_separate),
 		cmocka_unit_test(test_password_reset_by_sysadmin),
 		cmocka_unit_test(test_roles_catalogue),
+		cmocka_unit_test(test_api_keys),
 	};
 	int rc = cmocka_run_group_tests_name("api_accounts", tests, setup, teardown);
 	curl_global_cleanup();

@@ -286,6 +286,12 @@ static void test_editing_the_catalogue(void **state)
 	assert_string_equal(jstr(r->json, "parent_code"), "26");
 	assert_int_equal(jint(r->json, "handle.limit"), 2);
 	assert_int_equal(jint(r->json, "unit_id"), comm_unit);
+	/* About people: not offered on Open311 unless asked. */
+	assert_true(json_is_false(jget(r->json, "open311")));
+	resp_free(r);
+	r = call(&S, "PATCH", "/api/v1/event-categories/2601", county, "{\"open311\":true}");
+	assert_status(r, 200);
+	assert_true(json_is_true(jget(r->json, "open311")));
 	resp_free(r);
 	/* Refusals: another role, a bad code, a taken one, a missing 大类. */
 	r = post(town, body, "/api/v1/event-categories");
@@ -968,6 +974,36 @@ static void test_photos(void **state)
 	resp_free(r);
 }
 
+/* The title is the description's start, cut on a character boundary: a
+ * mixed ASCII and Chinese description longer than the title used to be cut
+ * inside a character, and the event then vanished from the board. */
+static void test_long_description_title(void **state)
+{
+	(void)state;
+	char body[512], desc[256] = "A";
+	for (int i = 0; i < 40; i++)
+		strncat(desc, "垃", sizeof(desc) - strlen(desc) - 1);
+	snprintf(body, sizeof(body),
+		 "{\"category\":\"1101\",\"description\":\"%s\",\"address_id\":%lld}", desc,
+		 (long long)address_id);
+	struct resp *r = post(grid, body, "/api/v1/events");
+	assert_status(r, 201);
+	int64_t id = jint(r->json, "id");
+	const char *title = jstr(r->json, "title");
+	assert_non_null(title);
+	assert_true(strlen(title) <= 90);
+	assert_int_equal(strncmp(title, desc, strlen(title)), 0);
+	resp_free(r);
+	r = get(town, "/api/v1/events?limit=200");
+	assert_status(r, 200);
+	bool listed = false;
+	size_t i;
+	json_t *v;
+	json_array_foreach(jget(r->json, "items"), i, v) listed = listed || jint(v, "id") == id;
+	assert_true(listed);
+	resp_free(r);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -985,6 +1021,7 @@ int main(void)
 		cmocka_unit_test(test_board_filters),
 		cmocka_unit_test(test_metrics_and_their_export),
 		cmocka_unit_test(test_photos),
+		cmocka_unit_test(test_long_description_title),
 	};
 	int rc = cmocka_run_group_tests_name("api_events", tests, setup, teardown);
 	curl_global_cleanup();

@@ -60,7 +60,8 @@ static const struct {
 
 /* Placeholders in paths and bodies: {U} target account, {G} grid id,
  * {GC} grid code, {W} grid worker account, {GR} a grant of {U}, {C}
- * community id, {N} a counter for unique names. */
+ * community id, {N} a counter for unique names, {AK} an API key, {K}
+ * another API key (the key itself), {O} an Open311 request, {T} its token. */
 static const struct expect {
 	const char *method, *path, *body;
 	unsigned allowed;
@@ -90,6 +91,9 @@ static const struct expect {
 	{"POST", "/api/v1/users/{U}/roles", "{\"role\":\"volunteer\",\"org_id\":{C}}", SECADMIN,
 	 false},
 	{"DELETE", "/api/v1/users/{U}/roles/{GR}", NULL, SECADMIN, false},
+	{"GET", "/api/v1/api-keys", NULL, SYSADMIN, false},
+	{"POST", "/api/v1/api-keys", "{\"name\":\"matrix {N}\"}", SYSADMIN, false},
+	{"DELETE", "/api/v1/api-keys/{AK}", NULL, SYSADMIN, false},
 	{"GET", "/api/v1/audit", NULL, AUDITOR, false},
 	{"GET", "/api/v1/audit/verify", NULL, AUDITOR, false},
 	{"GET", "/api/v1/orgs", NULL, ALL, false},
@@ -189,6 +193,18 @@ static const struct expect {
 	{"POST", "/api/v1/events/{E}/resume", "{}", EV_CENTRE, true},
 	{"POST", "/api/v1/events/{E}/merge", "{\"into\":{E}}", EV_CENTRE, true},
 	{"POST", "/api/v1/events/{E}/reopen", "{\"reason\":\"又出现了\"}", EV_CENTRE, true},
+	/* Open311 GeoReport v2: public reads without sessions.  Filing a
+	 * request takes an API key, not a role: with a valid key every caller
+	 * gets past, signed in or not, as the row below says; with a missing,
+	 * garbage or revoked key every caller gets 403 alike, which
+	 * test_api_open311.c proves. */
+	{"GET", "/open311/v2/discovery.json", NULL, PUBLIC | ALL, false},
+	{"GET", "/open311/v2/services.xml", NULL, PUBLIC | ALL, false},
+	{"GET", "/open311/v2/services/1101.json", NULL, PUBLIC | ALL, false},
+	{"GET", "/open311/v2/requests.json", NULL, PUBLIC | ALL, false},
+	{"POST", "/open311/v2/requests.json", "{\"api_key\":\"{K}\",\"service_code\":\"1101\",\"address_id\":{A},\"description\":\"矩阵 {N}\"}", PUBLIC | ALL, false},
+	{"GET", "/open311/v2/requests/{O}.xml", NULL, PUBLIC | ALL, false},
+	{"GET", "/open311/v2/tokens/{T}.json", NULL, PUBLIC | ALL, false},
 	{"GET", "/api/v1/inbox", NULL, ALL, false},
 	{"POST", "/api/v1/inbox/1/read", NULL, ALL, false},
 	/* Last: signing out ends every token above. */
@@ -199,17 +215,19 @@ static const struct expect {
 static struct server S;
 static char *tokens[12];
 static char U[24], G[24], GC[24], W[24], GR[24], C[24], B[24], A[24], HH[24], RS[24], UN[24], HO[24],
-	V[24], E[24], HU[24];
+	V[24], E[24], HU[24], AK[24], K[64], O[24], T[64];
 static int counter;
 
 static void subst(char *out, size_t len, const char *in)
 {
 	static const char *keys[] = {"{U}", "{GC}", "{GR}", "{G}", "{W}", "{C}", "{N}", "{B}",
-				     "{A}", "{HH}", "{HO}", "{RS}", "{UN}", "{V}", "{E}", "{HU}"};
+				     "{A}", "{HH}", "{HO}", "{RS}", "{UN}", "{V}", "{E}", "{HU}",
+				     "{AK}", "{K}", "{O}", "{T}"};
 	enum { NKEYS = sizeof(keys) / sizeof(keys[0]) };
 	char n[16];
 	snprintf(n, sizeof(n), "%d", ++counter);
-	const char *vals[NKEYS] = {U, GC, GR, G, W, C, n, B, A, HH, HO, RS, UN, V, E, HU};
+	const char *vals[NKEYS] = {U,  GC, GR, G, W, C, n, B, A, HH, HO,
+				   RS, UN, V,  E, HU, AK, K, O, T};
 	size_t o = 0;
 	while (*in && o + 32 < len) {
 		bool done = false;
@@ -317,6 +335,22 @@ static int setup(void **state)
 	assert_status(r, 201);
 	snprintf(E, sizeof(E), "%lld", (long long)jint(r->json, "id"));
 	resp_free(r);
+	/* An API key for the revocation row, another for Open311, and a
+	 * request filed with it. */
+	r = call(&S, "POST", "/api/v1/api-keys", tokens[0], "{\"name\":\"matrix\"}");
+	assert_status(r, 201);
+	snprintf(AK, sizeof(AK), "%lld", (long long)jint(r->json, "id"));
+	resp_free(r);
+	r = call(&S, "POST", "/api/v1/api-keys", tokens[0], "{\"name\":\"matrix open311\"}");
+	assert_status(r, 201);
+	snprintf(K, sizeof(K), "%s", jstr(r->json, "key"));
+	resp_free(r);
+	r = call(&S, "POST", "/open311/v2/requests.json", NULL,
+		 "{\"api_key\":\"%s\",\"service_code\":\"1102\",\"address_id\":%s}", K, A);
+	assert_status(r, 201);
+	snprintf(O, sizeof(O), "%s", jstr(r->json, "0.service_request_id"));
+	snprintf(T, sizeof(T), "%s", jstr(r->json, "0.token"));
+	resp_free(r);
 	r = call(&S, "GET", "/api/v1/users?q=target", tokens[0], NULL);
 	snprintf(GR, sizeof(GR), "%lld", (long long)jint(r->json, "items.0.roles.0.id"));
 	resp_free(r);
@@ -361,8 +395,19 @@ static void test_every_route_is_in_the_table(void **state)
 				const char *a = table[k].path, *b = path;
 				while (*a && *a != '?' && *b) {
 					if (*b == '{') {
-						a += strcspn(a, "/?");
-						b = strchr(b, '}') + 1;
+						/* {id}.{format}: the parameter ends at
+						 * the segment's last '.'. */
+						const char *close = strchr(b, '}');
+						const char *end = a + strcspn(a, "/?");
+						if (close[1] != '\0' && close[1] != '/') {
+							const char *cut = end;
+							for (const char *q = a; q < end; q++)
+								if (*q == close[1])
+									cut = q;
+							end = cut;
+						}
+						a = end;
+						b = close + 1;
 						continue;
 					}
 					if (*a != *b)

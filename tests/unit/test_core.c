@@ -242,6 +242,24 @@ static void test_utf8_count_valid(void **state)
 	assert_int_equal(utf8_count("😀 ok", strlen("😀 ok")), 4);
 }
 
+static void test_utf8_prefix(void **state)
+{
+	(void)state;
+	const char *zh = "a基层治理"; /* 1 + 4 × 3 bytes */
+	assert_int_equal(utf8_prefix(zh, 100), 13);
+	assert_int_equal(utf8_prefix(zh, 13), 13);
+	assert_int_equal(utf8_prefix(zh, 12), 10);
+	assert_int_equal(utf8_prefix(zh, 11), 10);
+	assert_int_equal(utf8_prefix(zh, 10), 10);
+	assert_int_equal(utf8_prefix(zh, 3), 1);
+	assert_int_equal(utf8_prefix(zh, 1), 1);
+	assert_int_equal(utf8_prefix(zh, 0), 0);
+	assert_int_equal(utf8_prefix("", 5), 0);
+	assert_int_equal(utf8_prefix("abc", 2), 2);
+	assert_int_equal(utf8_prefix("😀x", 3), 0);
+	assert_int_equal(utf8_prefix("😀x", 4), 4);
+}
+
 static void test_utf8_count_invalid(void **state)
 {
 	(void)state;
@@ -697,6 +715,57 @@ static void expect_refused(const char *s)
 	int64_t got = 0;
 	if (clock_parse_iso(s, &got) == 0)
 		fail_msg("'%s' was accepted as %lld", s, (long long)got);
+}
+
+static void test_clock_parse_w3c(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s;
+		int64_t want;
+	} good[] = {
+		{"2026-01-02", 1767312000},
+		{"2026-01-02T03:04:05Z", 1767323045},
+		{"2026-01-02T03:04Z", 1767323040},
+		{"2026-01-02T03:04:05.678Z", 1767323045},
+		{"2026-01-02T11:04:05+08:00", 1767323045},
+		{"2026-01-02T11:04:05+0800", 1767323045},
+		{"2026-01-02T11:04:05 08:00", 1767323045}, /* '+' lost in a query */
+		{"2026-01-01T22:04:05-05:00", 1767323045},
+		{"2026-01-02T00:30:00+08:00", 1767285000}, /* the day before in UTC */
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		int64_t got = 0;
+		if (clock_parse_w3c(good[i].s, &got) != 0)
+			fail_msg("'%s' was refused", good[i].s);
+		if (got != good[i].want)
+			fail_msg("'%s' gave %lld, expected %lld", good[i].s, (long long)got,
+				 (long long)good[i].want);
+	}
+	static const char *const bad[] = {
+		"",
+		"2026-01",
+		"2026-02-30",
+		"2026-01-02T03:04:05",   /* no zone */
+		"2026-01-02T03:04:05z",
+		"2026-01-02 03:04:05Z",
+		"2026-01-02T3:04:05Z",
+		"2026-01-02T24:00:00Z",
+		"2026-01-02T03:60Z",
+		"2026-01-02T03:04:05.Z",
+		"2026-01-02T03:04:05+8:00",
+		"2026-01-02T03:04:05+08:0",
+		"2026-01-02T03:04:05+24:00",
+		"2026-01-02T03:04:05Zjunk",
+		"2026-01-02T03:04:05+08:00x",
+		"2026-01-02x",
+		"yesterday",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int64_t got = 0;
+		if (clock_parse_w3c(bad[i], &got) == 0)
+			fail_msg("'%s' was accepted as %lld", bad[i], (long long)got);
+	}
 }
 
 static void test_clock_parse_iso_valid(void **state)
@@ -1278,6 +1347,7 @@ int main(void)
 	const struct CMUnitTest str[] = {
 		cmocka_unit_test(test_utf8_count_valid),
 		cmocka_unit_test(test_utf8_count_invalid),
+		cmocka_unit_test(test_utf8_prefix),
 		cmocka_unit_test(test_str_to_i64),
 		cmocka_unit_test(test_str_digits_and_prefix),
 		cmocka_unit_test(test_hex_encode),
@@ -1297,6 +1367,7 @@ int main(void)
 	};
 	const struct CMUnitTest clock[] = {
 		cmocka_unit_test(test_clock_parse_iso_valid),
+		cmocka_unit_test(test_clock_parse_w3c),
 		cmocka_unit_test(test_clock_parse_iso_refuses_impossible_dates),
 		cmocka_unit_test(test_clock_parse_iso_refuses_bad_formats),
 		cmocka_unit_test(test_clock_parse_iso_refuses_signs_and_blanks_in_fields),

@@ -107,6 +107,48 @@ static void test_router_misses(void **state)
 	arena_free(&r.arena);
 }
 
+/* A parameter followed by a literal other than '/' ends at that literal's
+ * last occurrence in the segment: Open311's {id}.{format}. */
+static void test_router_dotted_parameters(void **state)
+{
+	(void)state;
+	struct req r;
+	memset(&r, 0, sizeof(r));
+	int i = match(&r, "GET", "/open311/v2/requests/12.xml");
+	assert_true(i >= 0);
+	assert_string_equal(routes[i].path, "/open311/v2/requests/{service_request_id}.{format}");
+	assert_int_equal(r.nparams, 2);
+	assert_string_equal(r.params[0], "12");
+	assert_int_equal(r.ids[0], 12);
+	assert_string_equal(r.params[1], "xml");
+
+	i = match(&r, "GET", "/open311/v2/services.json");
+	assert_true(i >= 0);
+	assert_string_equal(routes[i].path, "/open311/v2/services.{format}");
+	assert_int_equal(r.nparams, 1);
+	assert_string_equal(r.params[0], "json");
+
+	i = match(&r, "POST", "/open311/v2/requests.json");
+	assert_true(i >= 0);
+	assert_string_equal(routes[i].method, "POST");
+
+	/* The last dot decides: a token with dots keeps them. */
+	i = match(&r, "GET", "/open311/v2/tokens/a.b.c.json");
+	assert_true(i >= 0);
+	assert_string_equal(r.params[0], "a.b.c");
+	assert_string_equal(r.params[1], "json");
+
+	/* No dot, nothing before it, or more after the segment: no route. */
+	assert_int_equal(match(&r, "GET", "/open311/v2/requests/12"), ROUTER_NO_PATH);
+	assert_int_equal(match(&r, "GET", "/open311/v2/requests/.json"), ROUTER_NO_PATH);
+	assert_int_equal(match(&r, "GET", "/open311/v2/requests/12."), ROUTER_NO_PATH);
+	assert_int_equal(match(&r, "GET", "/open311/v2/services.json/"), ROUTER_NO_PATH);
+	assert_int_equal(match(&r, "GET", "/open311/v2/services/1101.json/x"), ROUTER_NO_PATH);
+	assert_int_equal(match(&r, "GET", "/open311/v2/services"), ROUTER_NO_PATH);
+	assert_int_equal(match(&r, "DELETE", "/open311/v2/requests.json"), ROUTER_NO_METHOD);
+	arena_free(&r.arena);
+}
+
 static void test_router_head_matches_get(void **state)
 {
 	(void)state;
@@ -532,6 +574,68 @@ static int query(struct req *r, const char *json_text)
 	return input_query(r, raw);
 }
 
+static int form(struct req *r, const char *text, size_t len)
+{
+	json_decref(r->in);
+	json_decref(r->query);
+	arena_free(&r->arena);
+	memset(r, 0, sizeof(*r));
+	r->route = &test_route;
+	r->body = (char *)text;
+	r->body_len = len;
+	return input_form(r);
+}
+
+#define FORM(r, lit) form((r), (lit), sizeof(lit) - 1)
+
+static void test_form_body(void **state)
+{
+	(void)state;
+	struct req r;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(FORM(&r, "name=%E7%BD%91%E6%A0%BC&count=5&kind=a&org_id=3"), RC_OK);
+	assert_string_equal(in_str(&r, "name"), "网格");
+	assert_int_equal(in_int(&r, "count", -1), 5);
+	assert_int_equal(in_int(&r, "org_id", -1), 3);
+	assert_string_equal(in_str(&r, "kind"), "a");
+	/* '+' is a space; empty pieces and empty fields count as not given. */
+	assert_int_equal(FORM(&r, "&&name=a+b&count=&kind&"), RC_OK);
+	assert_string_equal(in_str(&r, "name"), "a b");
+	assert_false(in_has(&r, "count"));
+	assert_false(in_has(&r, "kind"));
+	assert_int_equal(FORM(&r, "name=%2B%26%3D"), RC_OK);
+	assert_string_equal(in_str(&r, "name"), "+&=");
+
+	static const struct {
+		const char *body, *field;
+	} bad[] = {
+		{"count=5", "name"},               /* required */
+		{"name=x&count=abc", "count"},     /* typed like a query parameter */
+		{"name=x&count=101", "count"},     /* out of range */
+		{"name=123456789", "name"},        /* too long */
+		{"name=x&kind=c", "kind"},         /* not one of the choices */
+		{"name=x&other=1", "other"},       /* undeclared */
+		{"name=x&name=y", "name"},         /* repeated */
+		{"name=x&org_id=0", "org_id"},     /* not an id */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (form(&r, bad[i].body, strlen(bad[i].body)) != RC_VALIDATION_FAILED)
+			fail_msg("%s accepted", bad[i].body);
+		assert_string_equal(r.err_field, bad[i].field);
+	}
+	/* Malformed escapes, NUL bytes and text that is not UTF-8. */
+	static const char *const malformed[] = {"name=%ZZ", "name=x%", "name=x%4", "name=%00",
+						"name=%E7", "name=%FF", "na%ZZme=x"};
+	for (size_t i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++)
+		if (form(&r, malformed[i], strlen(malformed[i])) != RC_VALIDATION_FAILED)
+			fail_msg("%s accepted", malformed[i]);
+	assert_int_equal(FORM(&r, "name=a\0b"), RC_VALIDATION_FAILED);
+	/* body_len counts, not a terminating NUL. */
+	assert_int_equal(form(&r, "name=xy&count=abc", 7), RC_OK);
+	assert_string_equal(in_str(&r, "name"), "xy");
+	req_done(&r);
+}
+
 static void test_query_parameters(void **state)
 {
 	(void)state;
@@ -681,7 +785,9 @@ static void test_openapi_describes_every_route(void **state)
 			assert_int_equal(json_object_size(props), declared);
 			/* Unknown fields are refused, and the description says so. */
 			assert_true(json_is_false(json_object_get(schema, "additionalProperties")));
-			assert_non_null(json_object_get(responses, "422"));
+			/* Routes with errors of their own answer bad input with 400. */
+			assert_non_null(json_object_get(
+				responses, rt->flags & ROUTE_OWN_ERRORS ? "400" : "422"));
 		} else {
 			assert_null(json_object_get(op, "requestBody"));
 		}
@@ -762,6 +868,7 @@ int main(void)
 	const struct CMUnitTest router[] = {
 		cmocka_unit_test(test_router_path_parameters),
 		cmocka_unit_test(test_router_misses),
+		cmocka_unit_test(test_router_dotted_parameters),
 		cmocka_unit_test(test_router_head_matches_get),
 		cmocka_unit_test(test_router_allowed),
 		cmocka_unit_test(test_router_every_route_reachable),
@@ -780,6 +887,7 @@ int main(void)
 		cmocka_unit_test(test_body_missing_or_invalid_field),
 		cmocka_unit_test(test_body_invalid_json),
 		cmocka_unit_test(test_query_parameters),
+		cmocka_unit_test(test_form_body),
 	};
 	const struct CMUnitTest openapi[] = {
 		cmocka_unit_test(test_openapi_describes_every_route),
