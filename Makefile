@@ -90,6 +90,8 @@ $(BUILD)/gen/migrations.S: $(MIGRATIONS) scripts/embed Makefile
 # .incbin reads the files at assembly time, so the objects depend on them too.
 # Reference data compiled in: the official holiday schedule (npm chinese-days).
 CALENDAR_DATA := node_modules/chinese-days/dist/chinese-days.json
+# npm files come from install-deps: a parallel build of a fresh clone waits for it.
+$(VENDOR_FILES) $(CALENDAR_DATA): | $(DEPS_STAMP) ;
 $(BUILD)/gen/data.S: scripts/embed Makefile | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@scripts/embed $@ embedded_data chinese-days.json=$(CALENDAR_DATA)
