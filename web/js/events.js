@@ -140,9 +140,10 @@ async function orgByCode(code) {
 /* The grids of a community as GeoJSON features, or [] when it cannot be read. */
 function communityGrids(code) {
   if (!shapes.has(code)) {
+    // A community outside the user's reach is not found: null, so that its grids are tried one by one.
     shapes.set(code, orgByCode(code)
-      .then((n) => (n ? api('GET', `/orgs/${n.id}/children/boundaries`) : { features: [] }))
-      .then((fc) => fc.features || [])
+      .then((n) => (n ? api('GET', `/orgs/${n.id}/children/boundaries`) : null))
+      .then((fc) => (fc ? fc.features || [] : null))
       .catch((err) => {
         if (err.status === 401) throw err;
         return null; // outside the user's reach: try the grids one by one
@@ -219,7 +220,9 @@ export function drawEventMap(echarts, el, features, items, opts = {}) {
   chart.setOption({
     animation: false,
     textStyle: { fontFamily: font },
-    aria: { enabled: true },
+    // The container's own label counts the events by deadline; ECharts' generated one would
+    // replace it with a list of coordinates.
+    aria: { enabled: false },
     // Tooltips as rich text on the canvas: the HTML ones would need inline styles, which the CSP forbids.
     tooltip: { renderMode: 'richText', confine: true, trigger: 'item' },
     legend: { bottom: 0, itemWidth: 14, itemHeight: 12, data: DEADLINES.map((d) => tOr(`ev.deadline.${d}`, d)) },
@@ -227,8 +230,11 @@ export function drawEventMap(echarts, el, features, items, opts = {}) {
       map: mapName,
       roam: true,
       aspectScale: Math.cos((mid * Math.PI) / 180),
-      layoutCenter: ['50%', '46%'],
-      layoutSize: '92%',
+      // The box the map is fitted into (keeping its proportions), above the legend.
+      top: 8,
+      bottom: 40,
+      left: 8,
+      right: 8,
       label: { show: features.length <= 12, fontSize: 11, color: '#3d4b5c' },
       itemStyle: { areaColor: '#e6eef7', borderColor: '#1f4e8c', borderWidth: 1 },
       emphasis: { label: { show: true }, itemStyle: { areaColor: '#d3e1f2' } },

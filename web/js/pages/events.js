@@ -181,6 +181,10 @@ async function showMap(ctx, slot, items) {
   try {
     const [echarts, features] = await Promise.all([loadEcharts(), gridFeatures(items)]);
     if (!ctx.isCurrent()) return;
+    if (!features.length) {
+      fill(slot, h('div', { class: 'alert alert-info', role: 'status' }, t('ev.mapNoGrids')));
+      return;
+    }
     const chart = drawEventMap(echarts, chartEl, features, items, { name: 'board' });
     keepCharts(ctx, [chart]);
   } catch (err) {
