@@ -104,27 +104,32 @@ export function unitName(u) {
   return language() === 'en' && u.name_en ? u.name_en : u.name;
 }
 
-/* ---------- where the user reads the board ---------- */
+/* ---------- where the user works ---------- */
 
-let nodesCache = null; // {userId, promise}
+const nodesCache = new Map(); // perm → {userId, promise}
 
-/* The nodes where the user holds a role that reads the board (from the role catalogue); a node inside another is left out. */
-export function boardNodes() {
+/* The nodes where the user holds a role with perm (from the role catalogue); a node inside another is left out. */
+export function nodesWith(perm) {
   const u = currentUser();
-  if (!nodesCache || nodesCache.userId !== u.id) {
-    const promise = api('GET', '/roles').then((cat) => {
-      const readers = new Set(cat.items.filter((r) => r.permissions.includes('event.read')).map((r) => r.role));
-      const nodes = [];
-      for (const g of u.roles) {
-        if (!readers.has(g.role) || !g.org_id || nodes.some((n) => n.id === g.org_id)) continue;
-        nodes.push({ id: g.org_id, name: g.org_name, level: g.org_level, code: g.org_code });
-      }
-      return nodes.filter((n) => !nodes.some((m) => m !== n && n.code.startsWith(m.code)));
-    });
-    nodesCache = { userId: u.id, promise };
-    promise.catch(() => { nodesCache = null; });
-  }
-  return nodesCache.promise;
+  const cached = nodesCache.get(perm);
+  if (cached && cached.userId === u.id) return cached.promise;
+  const promise = api('GET', '/roles').then((cat) => {
+    const holders = new Set(cat.items.filter((r) => r.permissions.includes(perm)).map((r) => r.role));
+    const nodes = [];
+    for (const g of u.roles) {
+      if (!holders.has(g.role) || !g.org_id || nodes.some((n) => n.id === g.org_id)) continue;
+      nodes.push({ id: g.org_id, name: g.org_name, level: g.org_level, code: g.org_code });
+    }
+    return nodes.filter((n) => !nodes.some((m) => m !== n && n.code.startsWith(m.code)));
+  });
+  nodesCache.set(perm, { userId: u.id, promise });
+  promise.catch(() => nodesCache.delete(perm));
+  return promise;
+}
+
+/* The nodes of the board. */
+export function boardNodes() {
+  return nodesWith('event.read');
 }
 
 /* ---------- grid polygons ---------- */
@@ -193,6 +198,29 @@ export async function gridFeatures(items, max = 16) {
     features.push({ type: 'Feature', geometry: f.geometry, properties: { name: f.properties.name, code } });
   }
   return features;
+}
+
+/*
+ * The grids of nodes at grid or community level (where residents, grid
+ * and community workers report), as GeoJSON features.
+ */
+export async function areaFeatures(nodes) {
+  const quiet = (err) => {
+    if (err.status === 401) throw err;
+    return [];
+  };
+  const lists = await Promise.all(nodes.map((n) => (n.level === 'grid'
+    ? api('GET', `/orgs/${n.id}/boundary`).then((g) => [{ geometry: g, properties: { name: n.name, code: n.code } }]).catch(quiet)
+    : api('GET', `/orgs/${n.id}/children/boundaries`).then((fc) => fc.features || []).catch(quiet))));
+  return lists.flat().filter((f) => f.geometry)
+    .map((f) => ({ type: 'Feature', geometry: f.geometry, properties: { name: f.properties.name, code: f.properties.code } }));
+}
+
+/* The aspect of a map around the middle latitude of its features (a degree of longitude is shorter than one of latitude). */
+export function aspectOf(features) {
+  const lats = features.flatMap((f) => ringsOf(f.geometry).flat().map((p) => p[1]));
+  const mid = lats.length ? (Math.min(...lats) + Math.max(...lats)) / 2 : 30;
+  return Math.cos((mid * Math.PI) / 180);
 }
 
 /* ---------- the map ---------- */

@@ -1,6 +1,7 @@
 // Reporting an event (#/events/new), phone first: the category in two
-// steps (大类, then 小类), what is wrong, where (the device's position, or
-// for those who read the registry a standard address), and for staff the
+// steps (大类, then 小类), what is wrong, where (the device's position; a
+// point picked on the map of one's grids, for those who report in a grid or
+// community; a standard address, for those who read the registry), and for staff the
 // source (patrol, hotline, instruction, or fixed on the spot with what was
 // done). Before saving at a position, open events of the same category
 // nearby are offered as possible duplicates: the user opens them, goes on
@@ -9,9 +10,12 @@ import { api } from '../api.js';
 import {
   h, fill, icon, field, selectEl, onSubmit, invalid, nextId, loading, empty, toast, errorText,
 } from '../dom.js';
-import { t, formatDateTime, formatNumber } from '../i18n.js';
+import { t, formatDateTime, formatNumber, language } from '../i18n.js';
 import { can } from '../session.js';
-import { categories, categoryName, stateBadge, eventHref } from '../events.js';
+import { loadEcharts } from '../registry.js';
+import {
+  categories, categoryName, stateBadge, eventHref, nodesWith, areaFeatures, aspectOf, keepCharts,
+} from '../events.js';
 
 const STAFF_SOURCES = ['patrol', 'hotline', 'instruction'];
 const ADDRESS_PAGE = 20;
@@ -19,10 +23,12 @@ const ADDRESS_PAGE = 20;
 export async function render(view, ctx) {
   ctx.setTitle(t('ev.new'));
   view.append(loading());
-  const cat = await categories();
+  const [cat, reportNodes] = await Promise.all([categories(), nodesWith('event.report')]);
   if (!ctx.isCurrent()) return;
   const staff = can('event.read');
   const canAddress = can('registry.read');
+  // Picking on the map is offered where the grids are few: a grid or a community.
+  const mapNodes = reportNodes.length && reportNodes.every((n) => n.level === 'grid' || n.level === 'community') ? reportNodes : null;
 
   // Where: the point found by the device, or the address picked.
   const where = { point: null, addressId: null, confirmed: false };
@@ -43,12 +49,19 @@ export async function render(view, ctx) {
 
   /* ---- location ---- */
   const position = h('input', { type: 'text', name: 'position', readonly: true, placeholder: t('ev.noPosition'), autocomplete: 'off' });
+  const setPoint = (lat, lon) => {
+    where.point = { lat, lon };
+    where.confirmed = false;
+    position.value = `${lat.toFixed(6)}, ${lon.toFixed(6)}`;
+    position.removeAttribute('aria-invalid');
+  };
   const geoStatus = h('p', { class: 'geo-status', role: 'status', 'aria-live': 'polite' });
   const locateBtn = h('button', { type: 'button', class: 'btn', on: { click: () => locate() } },
     icon('locate', 'icon icon-sm'), t('ev.locate'));
-  const gpsBox = h('div', { class: 'loc-gps' },
-    field({ label: t('ev.position'), name: 'position', control: position, hint: t('ev.positionHint') }),
-    h('div', { class: 'button-row' }, locateBtn), geoStatus);
+  const gpsBox = h('div', { class: 'loc-gps' }, h('div', { class: 'button-row' }, locateBtn), geoStatus);
+  const mapBox = mapNodes ? pickMap(ctx, mapNodes, setPoint) : null;
+  const otherWays = [mapNodes ? t('ev.geo.orMap') : null, canAddress ? t('ev.geo.orAddress') : null].filter(Boolean);
+  const fallback = otherWays.length ? otherWays.join(' ') : t('ev.geo.orLater');
 
   const setGeo = (text, kind) => {
     geoStatus.className = ['geo-status', kind ? `geo-${kind}` : ''].join(' ');
@@ -56,50 +69,55 @@ export async function render(view, ctx) {
   };
   const locate = () => {
     if (!window.isSecureContext) {
-      setGeo(t('ev.geo.insecure'), 'error');
+      setGeo(`${t('ev.geo.insecure')} ${fallback}`, 'error');
       return;
     }
     if (!navigator.geolocation) {
-      setGeo(`${t('ev.geo.unsupported')} ${canAddress ? t('ev.geo.orAddress') : t('ev.geo.orLater')}`, 'error');
+      setGeo(`${t('ev.geo.unsupported')} ${fallback}`, 'error');
       return;
     }
     locateBtn.disabled = true;
     setGeo(t('ev.geo.locating'), '');
     navigator.geolocation.getCurrentPosition((pos) => {
       locateBtn.disabled = false;
-      const lat = Math.round(pos.coords.latitude * 1e6) / 1e6;
-      const lon = Math.round(pos.coords.longitude * 1e6) / 1e6;
-      where.point = { lat, lon };
-      where.confirmed = false;
-      position.value = `${lat.toFixed(6)}, ${lon.toFixed(6)}`;
-      position.removeAttribute('aria-invalid');
+      setPoint(Math.round(pos.coords.latitude * 1e6) / 1e6, Math.round(pos.coords.longitude * 1e6) / 1e6);
       const accuracy = Math.round(pos.coords.accuracy || 0);
       setGeo(accuracy > 0 ? t('ev.geo.found', { accuracy: formatNumber(accuracy) }) : t('ev.geo.foundPlain'), 'ok');
     }, (err) => {
       locateBtn.disabled = false;
       const key = err.code === 1 ? 'denied' : err.code === 3 ? 'timeout' : 'unavailable';
-      setGeo(`${t(`ev.geo.${key}`)} ${canAddress ? t('ev.geo.orAddress') : t('ev.geo.orLater')}`, 'error');
+      setGeo(`${t(`ev.geo.${key}`)} ${fallback}`, 'error');
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   };
 
   const addressBox = canAddress ? addressPicker(where) : null;
-  const modeName = 'loc_mode';
-  const modes = canAddress ? h('div', { class: 'seg', role: 'radiogroup', 'aria-label': t('ev.where') },
-    ...[['gps', t('ev.byPosition')], ['address', t('ev.byAddress')]].map(([v, text], i) => {
+  const pointBox = h('div', { class: 'loc-point' },
+    field({ label: t('ev.position'), name: 'position', control: position, hint: mapNodes ? t('ev.positionHintMap') : t('ev.positionHint') }),
+    gpsBox, mapBox ? mapBox.el : null);
+  const choices = [['gps', t('ev.byPosition')], mapNodes ? ['map', t('ev.byMap')] : null, canAddress ? ['address', t('ev.byAddress')] : null]
+    .filter(Boolean);
+  const modes = choices.length > 1 ? h('div', { class: 'seg', role: 'radiogroup', 'aria-label': t('ev.where') },
+    ...choices.map(([v, text], i) => {
       const id = nextId('loc');
       return h('span', { class: 'seg-item' },
-        h('input', { type: 'radio', name: modeName, id, value: v, checked: i === 0 }),
+        h('input', { type: 'radio', name: 'loc_mode', id, value: v, checked: i === 0 }),
         h('label', { for: id }, text));
     })) : null;
-  const byAddress = () => canAddress && modes.querySelector('input:checked').value === 'address';
-  if (modes) {
-    modes.addEventListener('change', () => {
-      gpsBox.hidden = byAddress();
-      addressBox.el.hidden = !byAddress();
-      where.confirmed = false;
-    });
-    addressBox.el.hidden = true;
-  }
+  const mode = () => (modes ? modes.querySelector('input:checked').value : 'gps');
+  const byAddress = () => mode() === 'address';
+  const showMode = () => {
+    const m = mode();
+    pointBox.hidden = m === 'address';
+    gpsBox.hidden = m !== 'gps';
+    if (addressBox) addressBox.el.hidden = m !== 'address';
+    if (mapBox) {
+      mapBox.el.hidden = m !== 'map';
+      if (m === 'map') mapBox.show();
+    }
+    where.confirmed = false;
+  };
+  if (modes) modes.addEventListener('change', showMode);
+  showMode();
 
   /* ---- source (staff) ---- */
   const sources = [...STAFF_SOURCES, ...(can('event.handle') ? ['self'] : [])];
@@ -122,7 +140,7 @@ export async function render(view, ctx) {
       attrs: { rows: '4', maxlength: '2000' } }),
     h('fieldset', { class: 'picker' },
       h('legend', null, t('ev.where')),
-      modes, gpsBox, addressBox ? addressBox.el : null),
+      modes, pointBox, addressBox ? addressBox.el : null),
     staff ? field({ label: t('ev.field.source'), name: 'source', control: sourceSelect, hint: t('ev.sourceHint') }) : null,
     feedbackField,
     dupSlot,
@@ -178,6 +196,76 @@ export async function render(view, ctx) {
       .then((p) => { if (p.state === 'granted' && ctx.isCurrent() && !where.point) locate(); })
       .catch(() => {});
   }
+}
+
+/*
+ * A map of the user's grids on which a tap or click sets the point (for a
+ * device that cannot or may not locate). The map is drawn the first time
+ * it is shown; onPick(lat, lon) receives the point.
+ */
+function pickMap(ctx, nodes, onPick) {
+  const chartEl = h('div', { class: 'chart pick-map' });
+  const note = h('div', { 'aria-live': 'polite' });
+  const el = h('div', { class: 'loc-map' }, h('p', { class: 'muted small' }, t('ev.pickHint')), chartEl, note);
+  let chart = null;
+  let drawing = null;
+  const draw = async () => {
+    const [echarts, features] = await Promise.all([loadEcharts(), areaFeatures(nodes)]);
+    if (!ctx.isCurrent()) return;
+    if (!features.length) {
+      chartEl.hidden = true;
+      fill(note, h('div', { class: 'alert alert-info', role: 'status' }, t('ev.mapNoGrids')));
+      return;
+    }
+    echarts.registerMap('grassroots-pick', { type: 'FeatureCollection', features });
+    chart = echarts.init(chartEl, null, { renderer: 'canvas', locale: language() === 'en' ? 'EN' : 'ZH' });
+    chart.setOption({
+      animation: false,
+      aria: { enabled: false },
+      textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
+      geo: {
+        map: 'grassroots-pick',
+        roam: true,
+        aspectScale: aspectOf(features),
+        top: 8,
+        bottom: 8,
+        left: 8,
+        right: 8,
+        label: { show: true, fontSize: 11, color: '#3d4b5c' },
+        itemStyle: { areaColor: '#e6eef7', borderColor: '#1f4e8c', borderWidth: 1 },
+        emphasis: { label: { show: true }, itemStyle: { areaColor: '#d3e1f2' } },
+        select: { disabled: true },
+      },
+      series: [{ type: 'scatter', coordinateSystem: 'geo', symbol: 'pin', symbolSize: 34, itemStyle: { color: '#c0261b' }, data: [] }],
+    });
+    // A click without dragging sets the point where it falls.
+    chart.getZr().on('click', (e) => {
+      const p = chart.convertFromPixel({ geoIndex: 0 }, [e.offsetX, e.offsetY]);
+      if (!p || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) return;
+      const lon = Math.round(p[0] * 1e6) / 1e6;
+      const lat = Math.round(p[1] * 1e6) / 1e6;
+      chart.setOption({ series: [{ data: [[lon, lat]] }] });
+      onPick(lat, lon);
+      fill(note, h('p', { class: 'geo-status geo-ok', role: 'status' }, t('ev.picked')));
+    });
+    keepCharts(ctx, [chart]);
+  };
+  return {
+    el,
+    show() {
+      if (chart) {
+        chart.resize();
+        return;
+      }
+      if (!drawing) {
+        drawing = draw().catch((err) => {
+          if (err && err.status === 401) return;
+          drawing = null;
+          fill(note, h('div', { class: 'alert alert-info', role: 'status' }, t('ev.mapUnavailable')));
+        });
+      }
+    },
+  };
 }
 
 /* The open events nearby, each opening in a new tab, with "report anyway" and "do not report". */
