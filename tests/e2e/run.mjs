@@ -14,8 +14,9 @@
 // field), showing full numbers with a reason (audited), and the statistics
 // of a town drilled down to the grid on a desktop; then grid events across
 // accounts: a handling unit and its member made through the API, the grid
-// worker reporting on a phone at a fixed device position, a resident
-// reporting the same problem and being shown it as a possible duplicate,
+// worker reporting on a phone at a fixed device position, a resident whose
+// phone refuses the position picking it on the map and being shown the
+// grid worker's report as a possible duplicate,
 // the town officer's board with deadline colours and its map, registering
 // and dispatching to the unit and a person, the member accepting and
 // handling it from the inbox, the grid worker verifying it, the closed
@@ -605,10 +606,11 @@ async function main() {
   ]);
   await phoneCtx.context.close();
 
-  phoneCtx = await newPage({ width: 360, height: 740 }, HERE);
+  // The resident's phone does not give its position: they pick it on the map of their grids.
+  phoneCtx = await newPage({ width: 360, height: 740 });
   page = phoneCtx.page;
   await group([
-    ['a resident reporting the same problem there is shown it as a possible duplicate, and may go on', async () => {
+    ['a resident whose phone refuses the position is told so and picks the place on the map of the grid', async () => {
       await signIn(page, 'res1');
       await page.locator('.menu-btn').click();
       await navLink(page, zh.nav.report).click();
@@ -617,7 +619,20 @@ async function main() {
       await page.locator('select[name="category"]').selectOption('1101');
       await page.locator('textarea[name="description"]').fill(RESIDENT_TEXT);
       await page.getByRole('button', { name: zh.ev.locate }).click();
-      await expectText(page.locator('.geo-status'), zh.ev.geo.foundPlain);
+      await expectText(page.locator('.geo-status.geo-error'), zh.ev.geo.denied);
+      await expectText(page.locator('.geo-status.geo-error'), zh.ev.geo.orMap);
+      await page.locator('.seg-item label', { hasText: zh.ev.byMap }).click();
+      const map = page.locator('.pick-map');
+      await map.locator('canvas').waitFor();
+      // The middle of the map is the middle of the grid, some 50 m from the grid worker's report.
+      await map.scrollIntoViewIfNeeded();
+      const box = await map.boundingBox();
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      await expectText(page.locator('.loc-map .geo-status'), zh.ev.picked);
+      const [lat, lon] = (await page.locator('input[name="position"]').inputValue()).split(',').map(Number);
+      assert(Math.abs(lat - 29.64245) < 0.0002 && Math.abs(lon - 120.23265) < 0.0002, `picked ${lat}, ${lon}`);
+    }],
+    ['the same problem nearby is offered as a possible duplicate, and the resident may go on', async () => {
       await page.getByRole('button', { name: zh.ev.submit, exact: true }).click();
       const dup = page.locator('.dup-box');
       await expectText(dup, zh.ev.dupTitle.replace('{count}', '1'));
