@@ -285,21 +285,21 @@ static void test_demo(void **state)
 	assert_true(jint(r->json, "total") >= 5);
 	resp_free(r);
 	free(t);
+	/* The town's board has events in every state. */
 	t = login(&s, "town", TEST_PASSWORD);
-	r = call(&s, "GET", "/api/v1/events?limit=200", t, NULL);
-	assert_true(jint(r->json, "total") >= 20);
 	const char *states[] = {"reported", "registered", "dispatched", "accepted", "handled",
 				"closed",   "cancelled",  "parked",     "merged"};
+	json_int_t events = 0;
 	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
-		bool seen = false;
-		size_t k;
-		json_t *e;
-		json_array_foreach(jget(r->json, "items"), k, e) seen |=
-			strcmp(jstr(e, "state"), states[i]) == 0;
-		if (!seen)
+		char path[64];
+		snprintf(path, sizeof(path), "/api/v1/events?state=%s&limit=1", states[i]);
+		r = call(&s, "GET", path, t, NULL);
+		if (jint(r->json, "total") < 1)
 			fail_msg("no demo event is %s", states[i]);
+		events += jint(r->json, "total");
+		resp_free(r);
 	}
-	resp_free(r);
+	assert_true(events >= 20);
 	free(t);
 	t = login(&s, "resident", TEST_PASSWORD);
 	r = call(&s, "GET", "/api/v1/events/mine", t, NULL);
