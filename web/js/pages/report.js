@@ -1,11 +1,11 @@
 // Reporting an event (#/events/new), phone first: the category in two
 // steps (大类, then 小类), what is wrong, where (the device's position; a
-// point picked on the map of one's grids, for those who report in a grid or
-// community; a standard address, for those who read the registry), and for staff the
-// source (patrol, hotline, instruction, or fixed on the spot with what was
-// done). Before saving at a position, open events of the same category
-// nearby are offered as possible duplicates: the user opens them, goes on
-// or stops. Residents report as residents, without a source.
+// point picked on the map of one's grids, for those who report in a grid
+// or community; a standard address, for those who read the registry), and
+// for staff the source (patrol, hotline, instruction, or fixed on the spot
+// with what was done). Before saving at a position, open events of the
+// same category nearby are offered as possible duplicates: the user opens
+// them, goes on or stops. Residents report as residents, without a source.
 import { api } from '../api.js';
 import {
   h, fill, icon, field, selectEl, onSubmit, invalid, nextId, loading, empty, toast, errorText,
