@@ -705,6 +705,7 @@ const struct route routes[] = {
 	{PATCH, "/api/v1/event-categories/{code}", 0, PERM_EVENT_CATALOG, category_update_body, NULL, api_event_categories_update, "event_category.update", "events", "Rename, set limits and default unit, retire", "EventCategory", 200, 0},
 	{GET, "/api/v1/handling-units", 0, PERM_NONE, NULL, NULL, api_handling_units_list, NULL, "events", "Handling units: departments, communities, property companies", "HandlingUnitList", 200, 0},
 	{POST, "/api/v1/handling-units", 0, PERM_EVENT_CATALOG, unit_create_body, NULL, api_handling_units_create, "handling_unit.create", "events", "Create a handling unit at a node in scope", "HandlingUnit", 201, 0},
+	{GET, "/api/v1/handling-units/{id}/members", 0, PERM_EVENT_DISPATCH, NULL, NULL, api_handling_units_members_list, NULL, "events", "The members of a unit, to choose whom to dispatch to", "UnitMemberList", 200, 0},
 	{POST, "/api/v1/handling-units/{id}/members", 0, PERM_EVENT_CATALOG, member_body, NULL, api_handling_units_members_add, "handling_unit.member_add", "events", "Add an account to a unit", "Membership", 200, 0},
 	{POST, "/api/v1/events", 0, PERM_EVENT_REPORT, event_body, NULL, api_events_create, "event.report", "events", "Report an event (self-handled reports close at once)", "Event", 201, 0},
 	{GET, "/api/v1/events", 0, PERM_EVENT_READ, NULL, events_query, api_events_list, NULL, "events", "The board: events in scope, filtered, newest first", "Page", 200, 0},

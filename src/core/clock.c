@@ -46,6 +46,11 @@ static void refresh_offset(void)
 	pthread_mutex_unlock(&offset_lock);
 }
 
+void clock_set_offset(int64_t seconds)
+{
+	atomic_store(&offset_s, seconds);
+}
+
 int64_t clock_now_ms(void)
 {
 	struct timespec ts;

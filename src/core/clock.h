@@ -21,6 +21,11 @@ int64_t clock_mono_us(void);
  * For tests only; documented in DEVELOPERS.md. */
 void clock_use_file(const char *path);
 
+/* Shift the clock by seconds from the program itself: the demo builds a
+ * past with it (events reported days ago).  A clock file, when one is in
+ * use, replaces the offset whenever the file changes. */
+void clock_set_offset(int64_t seconds);
+
 /* Format unix milliseconds as ISO 8601 UTC, e.g. 2026-01-02T03:04:05.678Z.
  * buf must hold 32 bytes. */
 void clock_iso_ms(int64_t ms, char *buf, size_t len);

@@ -169,23 +169,28 @@ int api_event_categories_update(struct req *r)
 
 static json_t *unit_row(sqlite3_stmt *st)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:I}", "id",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:b, s:I, s:b}", "id",
 			 (json_int_t)sqlite3_column_int64(st, 0), "name", db_col_text(st, 1),
 			 "name_en", db_col_text(st, 2), "kind", db_col_text(st, 3), "org_code",
 			 db_col_text(st, 4), "active", sqlite3_column_int(st, 5), "members",
-			 (json_int_t)sqlite3_column_int64(st, 6));
+			 (json_int_t)sqlite3_column_int64(st, 6), "member",
+			 sqlite3_column_int(st, 7));
 }
 
 int api_handling_units_list(struct req *r)
 {
 	/* Units are not personal data; a dispatcher needs the county's
-	 * departments whatever node they work at. */
+	 * departments whatever node they work at.  `member` tells the caller
+	 * which units' cases they may accept and handle. */
 	sqlite3_stmt *st = db_stmt(r->db, "SELECT u.id, u.name, u.name_en, u.kind, u.org_code,"
 					  " u.active, (SELECT count(*) FROM handling_unit_members m"
-					  " WHERE m.unit_id = u.id) FROM handling_units u"
+					  " WHERE m.unit_id = u.id), EXISTS (SELECT 1 FROM"
+					  " handling_unit_members m WHERE m.unit_id = u.id"
+					  " AND m.user_id = ?1) FROM handling_units u"
 					  " ORDER BY u.org_code, u.name");
 	if (st == NULL)
 		return RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, r->who->user_id);
 	json_t *items = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(items, unit_row(st));
@@ -282,6 +287,35 @@ int api_handling_units_members_add(struct req *r)
 	return req_reply(r, 200,
 			 json_pack("{s:I, s:I}", "unit_id", (json_int_t)r->ids[0], "user_id",
 				   (json_int_t)in_int(r, "user_id", 0)));
+}
+
+/* The members of a unit, for a dispatcher choosing whom to send a case to.
+ * Like the units themselves they are listed whatever the caller's node: a
+ * town's centre dispatches to the county's departments.  Disabled accounts
+ * are left out, as they cannot act on a case. */
+int api_handling_units_members_list(struct req *r)
+{
+	sqlite3_stmt *st = db_stmt(r->db, "SELECT 1 FROM handling_units WHERE id = ?");
+	if (st == NULL)
+		return RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, r->ids[0]);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (!found)
+		return req_fail(r, RC_NOT_FOUND, NULL, NULL);
+	st = db_stmt(r->db, "SELECT u.id, u.display_name FROM handling_unit_members m"
+			    " JOIN users u ON u.id = m.user_id WHERE m.unit_id = ?"
+			    " AND u.disabled = 0 ORDER BY u.display_name, u.id");
+	if (st == NULL)
+		return RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, r->ids[0]);
+	json_t *items = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(items, json_pack("{s:I, s:s}", "user_id",
+						       (json_int_t)sqlite3_column_int64(st, 0),
+						       "display_name", db_col_text(st, 1)));
+	sqlite3_reset(st);
+	return req_reply(r, 200, json_pack("{s:o}", "items", items));
 }
 
 /* ---- events ---- */

@@ -247,6 +247,23 @@ static void test_catalogue_and_units(void **state)
 	r = get(dept, "/api/v1/handling-units");
 	assert_status(r, 200);
 	assert_int_equal(json_array_size(jget(r->json, "items")), 2);
+	/* Each unit says whether the caller belongs to it. */
+	json_t *u;
+	json_array_foreach(jget(r->json, "items"), i, u)
+		assert_int_equal(json_is_true(jget(u, "member")), jint(u, "id") == dept_unit);
+	resp_free(r);
+	/* A dispatcher sees who is in a unit, to name the person; others do not. */
+	r = get(town, "/api/v1/handling-units/%lld/members", (long long)dept_unit);
+	assert_status(r, 200);
+	assert_int_equal(json_array_size(jget(r->json, "items")), 1);
+	assert_int_equal(jint(r->json, "items.0.user_id"), dept_id);
+	assert_string_equal(jstr(r->json, "items.0.display_name"), "ev_dept");
+	resp_free(r);
+	r = get(grid, "/api/v1/handling-units/%lld/members", (long long)dept_unit);
+	assert_status(r, 403);
+	resp_free(r);
+	r = get(town, "/api/v1/handling-units/999999/members");
+	assert_status(r, 404);
 	resp_free(r);
 	/* A town officer may not create units; a unit needs a real node. */
 	r = post(town, "{\"name\":\"x\",\"kind\":\"other\",\"org_code\":\"330681109\"}",

@@ -275,6 +275,37 @@ static void test_demo(void **state)
 	assert_true(jint(r->json, "total") >= 2 * 515);
 	resp_free(r);
 	free(t);
+	/* Grid events: units with their members, and cases in many states. */
+	t = login(&s, "department", TEST_PASSWORD);
+	r = call(&s, "GET", "/api/v1/handling-units", t, NULL);
+	assert_int_equal(json_array_size(jget(r->json, "items")), 5);
+	assert_true(json_is_true(jget(r->json, "items.0.member")));
+	resp_free(r);
+	r = call(&s, "GET", "/api/v1/inbox?limit=1", t, NULL);
+	assert_true(jint(r->json, "total") >= 5);
+	resp_free(r);
+	free(t);
+	/* The town's board has events in every state. */
+	t = login(&s, "town", TEST_PASSWORD);
+	const char *states[] = {"reported", "registered", "dispatched", "accepted", "handled",
+				"closed",   "cancelled",  "parked",     "merged"};
+	json_int_t events = 0;
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/api/v1/events?state=%s&limit=1", states[i]);
+		r = call(&s, "GET", path, t, NULL);
+		if (jint(r->json, "total") < 1)
+			fail_msg("no demo event is %s", states[i]);
+		events += jint(r->json, "total");
+		resp_free(r);
+	}
+	assert_true(events >= 20);
+	free(t);
+	t = login(&s, "resident", TEST_PASSWORD);
+	r = call(&s, "GET", "/api/v1/events/mine", t, NULL);
+	assert_true(jint(r->json, "total") >= 2);
+	resp_free(r);
+	free(t);
 	assert_int_equal(srv_stop(&s), 0);
 	/* The demo is only built into a new database. */
 	assert_int_equal(cli(&out, "demo --db %s --password-file %s --divisions %s", db, pw, dir),

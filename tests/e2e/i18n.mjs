@@ -3,7 +3,8 @@
 //    the same {placeholders};
 //  - every key web/js passes to t()/tOr() exists in both, and every
 //    dynamic prefix (t(`errors.${code}`)) covers the codes the server uses
-//    (read from src/, so a new role or error code without a translation fails);
+//    (read from src/, so a new role, error code, event state, action,
+//    source or notice without a translation fails);
 //  - no forbidden constructs in web/ (innerHTML, outerHTML,
 //    insertAdjacentHTML, document.write, eval, inline scripts, on*= and
 //    style= attributes in HTML, <style> blocks);
@@ -127,6 +128,7 @@ for (const [prefix, files] of prefixes) {
 const routesC = readSource('src/routes.c');
 const errorC = readSource('src/core/error.c');
 const rolesC = readSource('src/auth/roles.c');
+const eventsC = readSource('src/events/events.c');
 const sets = {
   errors: union(['invalid_json', 'unauthenticated', 'invalid_credentials', 'forbidden', 'csrf_failed', 'not_found',
     'method_not_allowed', 'conflict', 'body_too_large', 'unsupported_media_type', 'validation_failed',
@@ -140,6 +142,17 @@ const sets = {
     .map((p) => p.replace(/\./g, '_')),
   'audit.results': union(['ok', 'invalid_credentials', 'account_locked', 'account_disabled', 'rate_limited'],
     cArray(routesC, 'audit_results')),
+  // Grid events: states, sources and handling-unit kinds from the route table, the actions
+  // (transitions) and stages from src/events/events.c, the notices the engine sends.
+  'ev.state': union(['reported', 'registered', 'dispatched', 'accepted', 'handled', 'closed', 'cancelled', 'parked', 'merged'],
+    cArray(routesC, 'event_states')),
+  'ev.source': union(['patrol', 'resident', 'hotline', 'instruction', 'self'], cArray(routesC, 'event_sources')),
+  'ev.unitKind': union(['department', 'community'], cArray(routesC, 'unit_kinds')),
+  'ev.action': union(['report', 'register', 'dispatch', 'accept', 'handle', 'verify', 'evaluate'],
+    [...eventsC.matchAll(/\{"([a-z_]+)",\s*S\(/g)].map((m) => m[1])),
+  'ev.stage': union(['register', 'dispatch', 'handle'], [...eventsC.matchAll(/case_set_stage\([^;]*?"([a-z_]+)"/g)].map((m) => m[1])),
+  'inbox.kind': union(['warning', 'overdue', 'assigned', 'status'],
+    [...eventsC.matchAll(/case_notify(?:_handlers)?\([^;()]*"([a-z_]+)"\)/g)].map((m) => m[1])),
 };
 for (const [group, values] of Object.entries(sets)) {
   const missing = values.filter((v) => !zh.has(`${group}.${v}`) || !en.has(`${group}.${v}`));

@@ -12,7 +12,15 @@
 // on a phone opening a building, a household, logging a visit and closing
 // its follow-up, quick-editing a phone (a wrong one is refused at its
 // field), showing full numbers with a reason (audited), and the statistics
-// of a town drilled down to the grid on a desktop. Fails on any
+// of a town drilled down to the grid on a desktop; then grid events across
+// accounts: a handling unit and its member made through the API, the grid
+// worker reporting on a phone at a fixed device position, a resident whose
+// phone refuses the position picking it on the map and being shown the
+// grid worker's report as a possible duplicate,
+// the town officer's board with deadline colours and its map, registering
+// and dispatching to the unit and a person, the member accepting and
+// handling it from the inbox, the grid worker verifying it, the closed
+// event's timeline, and the resident's "my reports". Fails on any
 // CSP violation, uncaught page error or console error other than an HTTP
 // status. The server and the temporary directory are removed at the end,
 // also on failure.
@@ -147,8 +155,8 @@ async function stopServer() {
 
 let base = '';
 
-async function newPage(viewport) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+async function newPage(viewport, extra = {}) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', ...extra });
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
   const where = `${viewport.width}x${viewport.height}`;
@@ -173,6 +181,26 @@ async function signIn(page, username, password = PASSWORD) {
   await page.locator('input[name="username"]').fill(username);
   await page.locator('input[name="password"]').fill(password);
   await page.locator('form.login-form button[type="submit"]').click();
+}
+
+/* Signs in through the API (bearer token): for setting up what the pages then show. */
+async function apiSignIn(username) {
+  const res = await fetch(`${base}/api/v1/session`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  assert(res.ok, `${username} could not sign in: ${res.status}`);
+  return res.json();
+}
+
+async function apiCall(token, method, path, body) {
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  assert(res.ok, `${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
 }
 
 const navLink = (page, label) => page.locator('#nav').getByRole('link', { name: label, exact: true });
@@ -201,6 +229,9 @@ async function main() {
     cli('user', 'add', '--db', db, '--username', 'town1', '--display-name', '陈立新', '--role', 'town_officer', '--org', '330681109', '--password-file', pw);
     cli('user', 'add', '--db', db, '--username', 'worker1', '--display-name', '赵小燕', '--role', 'resident', '--org', '330681109290', '--password-file', pw);
     cli('user', 'add', '--db', db, '--username', 'lock1', '--display-name', '钱多多', '--role', 'resident', '--org', '330681109290', '--password-file', pw);
+    cli('user', 'add', '--db', db, '--username', 'county1', '--display-name', '王建华', '--role', 'county_officer', '--org', '330681', '--password-file', pw);
+    cli('user', 'add', '--db', db, '--username', 'dept1', '--display-name', '李执法', '--role', 'department_officer', '--org', '330681', '--password-file', pw);
+    cli('user', 'add', '--db', db, '--username', 'res1', '--display-name', '周阿姨', '--role', 'resident', '--org', '330681109290', '--password-file', pw);
     const port = await startServer();
     base = `http://127.0.0.1:${port}`;
     browser = await chromium.launch({
@@ -529,6 +560,188 @@ async function main() {
     }],
   ]);
   await desk.context.close();
+
+  // ----- grid events: report, duplicate, board, dispatch, handling, verification -----
+  // The device stands inside the grid the town officer drew (BOUNDARY).
+  const HERE = { geolocation: { latitude: 29.642, longitude: 120.2325 }, permissions: ['geolocation'] };
+  const UNIT = '诸暨市综合行政执法局';
+  const WORKER_TEXT = '枫源1组8号门口生活垃圾堆放两天未清运';
+  const RESIDENT_TEXT = '我家门口的垃圾好几天没人收了';
+  let eventId = 0;
+  await group([
+    ['a county officer creates a handling unit and makes a department officer its member through the API', async () => {
+      const county = await apiSignIn('county1');
+      const unit = await apiCall(county.token, 'POST', '/handling-units', { name: UNIT, kind: 'department', org_code: '330681' });
+      const dept = await apiSignIn('dept1');
+      await apiCall(county.token, 'POST', `/handling-units/${unit.id}/members`, { user_id: dept.user.id });
+      const list = await apiCall(dept.token, 'GET', '/handling-units');
+      assert(list.items.some((u) => u.id === unit.id && u.member === true), 'dept1 is not a member of the unit');
+    }],
+  ]);
+
+  let phoneCtx = await newPage({ width: 360, height: 740 }, HERE);
+  page = phoneCtx.page;
+  await group([
+    ['the grid worker reports an event from the phone at the device position', async () => {
+      await signIn(page, 'worker1');
+      await page.locator('.menu-btn').click();
+      await navLink(page, zh.nav.report).click();
+      await expectText(page.locator('h1'), zh.ev.new);
+      await page.locator('select[name="category_parent"]').selectOption('11');
+      await page.locator('select[name="category"]').selectOption('1101');
+      await page.locator('textarea[name="description"]').fill(WORKER_TEXT);
+      await page.getByRole('button', { name: zh.ev.locate }).click();
+      await expectText(page.locator('.geo-status'), zh.ev.geo.foundPlain);
+      assert(await page.locator('input[name="position"]').inputValue() === '29.642000, 120.232500', 'the position is not shown');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `the report form is ${overflow}px wider than the screen`);
+      await page.getByRole('button', { name: zh.ev.submit, exact: true }).click();
+      await page.waitForURL(/#\/events\/\d+$/);
+      eventId = Number(page.url().match(/events\/(\d+)$/)[1]);
+      await expectText(page.locator('.toast'), `#${eventId}`);
+      await expectText(page.locator('h1'), WORKER_TEXT);
+      await expectText(page.locator('.ev-badges'), zh.ev.state.reported);
+      await expectText(page.locator('.facts'), '枫源村第1网格');
+    }],
+  ]);
+  await phoneCtx.context.close();
+
+  // The resident's phone does not give its position: they pick it on the map of their grids.
+  phoneCtx = await newPage({ width: 360, height: 740 });
+  page = phoneCtx.page;
+  await group([
+    ['a resident whose phone refuses the position is told so and picks the place on the map of the grid', async () => {
+      await signIn(page, 'res1');
+      await page.locator('.menu-btn').click();
+      await navLink(page, zh.nav.report).click();
+      assert(await page.locator('select[name="source"]').count() === 0, 'a resident is offered a source');
+      await page.locator('select[name="category_parent"]').selectOption('11');
+      await page.locator('select[name="category"]').selectOption('1101');
+      await page.locator('textarea[name="description"]').fill(RESIDENT_TEXT);
+      await page.getByRole('button', { name: zh.ev.locate }).click();
+      await expectText(page.locator('.geo-status.geo-error'), zh.ev.geo.denied);
+      await expectText(page.locator('.geo-status.geo-error'), zh.ev.geo.orMap);
+      await page.locator('.seg-item label', { hasText: zh.ev.byMap }).click();
+      const map = page.locator('.pick-map');
+      await map.locator('canvas').waitFor();
+      // The middle of the map is the middle of the grid, some 50 m from the grid worker's report.
+      await map.scrollIntoViewIfNeeded();
+      const box = await map.boundingBox();
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      await expectText(page.locator('.loc-map .geo-status'), zh.ev.picked);
+      const [lat, lon] = (await page.locator('input[name="position"]').inputValue()).split(',').map(Number);
+      assert(Math.abs(lat - 29.64245) < 0.0002 && Math.abs(lon - 120.23265) < 0.0002, `picked ${lat}, ${lon}`);
+    }],
+    ['the same problem nearby is offered as a possible duplicate, and the resident may go on', async () => {
+      await page.getByRole('button', { name: zh.ev.submit, exact: true }).click();
+      const dup = page.locator('.dup-box');
+      await expectText(dup, zh.ev.dupTitle.replace('{count}', '1'));
+      const link = dup.getByRole('link', { name: `#${eventId} ${WORKER_TEXT}` });
+      assert(await link.getAttribute('href') === `#/events/${eventId}`, 'the duplicate does not link to its event');
+      await dup.getByRole('button', { name: zh.ev.dupGo }).click();
+      await page.waitForURL(/#\/events\/\d+$/);
+      assert(!page.url().endsWith(`/events/${eventId}`), 'the resident was sent to the other event');
+      await expectText(page.locator('h1'), RESIDENT_TEXT);
+    }],
+    ['the resident\'s "my reports" lists their own report with its state', async () => {
+      await page.locator('.menu-btn').click();
+      await navLink(page, zh.nav.mine).click();
+      await expectText(page.locator('h1'), zh.ev.mine);
+      const row = page.locator('.ev-list .org-row', { hasText: RESIDENT_TEXT });
+      await expectText(row, zh.ev.state.reported);
+      assert(await page.locator('.ev-list .org-row').count() === 1, 'my reports lists more than my own');
+      assert(await page.locator('.ev-list', { hasText: WORKER_TEXT }).count() === 0, 'my reports lists the grid worker\'s report');
+    }],
+  ]);
+  await phoneCtx.context.close();
+
+  desk = await newPage({ width: 1280, height: 800 });
+  page = desk.page;
+  await group([
+    ['the town officer\'s board lists the reports with a deadline colour in words, and maps them', async () => {
+      await signIn(page, 'town1');
+      await navLink(page, zh.nav.events).click();
+      await expectText(page.locator('h1'), zh.ev.board);
+      const row = page.locator('table tbody tr', { hasText: WORKER_TEXT });
+      await expectText(row.locator('.badge-deadline-green'), zh.ev.deadline.green);
+      await expectText(row, zh.ev.state.reported);
+      await page.locator('.ev-map canvas').first().waitFor();
+    }],
+    ['a row opens its event; the town officer registers it and dispatches it to the unit and a person', async () => {
+      await page.locator('table tbody tr', { hasText: WORKER_TEXT }).locator(`td[data-label="${zh.ev.field.grid}"]`).click();
+      await page.waitForURL(new RegExp(`#/events/${eventId}$`));
+      await page.locator('form[data-action="register"] button[type="submit"]').click();
+      await expectText(page.locator('.ev-badges'), zh.ev.state.registered);
+      const form = page.locator('form[data-action="dispatch"]');
+      await form.locator('select[name="unit_id"]').selectOption({ label: UNIT });
+      await form.locator('select[name="assignee_id"] option', { hasText: '李执法' }).waitFor({ state: 'attached' });
+      await form.locator('select[name="assignee_id"]').selectOption({ label: '李执法' });
+      await form.locator('textarea[name="reason"]').fill('请今天清运');
+      await form.locator('button[type="submit"]').click();
+      await expectText(page.locator('.ev-badges'), zh.ev.state.dispatched);
+      await expectText(page.locator('.facts'), UNIT);
+      await expectText(page.locator('.facts'), '李执法');
+    }],
+  ]);
+  await desk.context.close();
+
+  desk = await newPage({ width: 1280, height: 800 });
+  page = desk.page;
+  await group([
+    ['the member sees an unread notice in the navigation and opens the assignment from the inbox', async () => {
+      await signIn(page, 'dept1');
+      // The link's name carries the count ("消息 1 条未读消息"), so it is found by its address.
+      const inbox = page.locator('#nav a[href="#/inbox"]');
+      await expectText(inbox.locator('.nav-count'), '1');
+      assert((await inbox.innerText()).includes(zh.nav.inbox), 'the inbox link has no name');
+      await inbox.click();
+      const notice = page.locator('.notice.is-unread', { hasText: zh.inbox.kind.assigned });
+      await expectText(notice, zh.inbox.unreadMark);
+      await notice.getByRole('link', { name: `#${eventId} ${WORKER_TEXT}` }).click();
+      await page.waitForURL(new RegExp(`#/events/${eventId}$`));
+      await page.locator('#nav .nav-count').waitFor({ state: 'hidden' });
+    }],
+    ['the member accepts it and reports what was done', async () => {
+      await page.locator('form[data-action="accept"] button[type="submit"]').click();
+      await expectText(page.locator('.ev-badges'), zh.ev.state.accepted);
+      const form = page.locator('form[data-action="handle"]');
+      await form.locator('button[type="submit"]').click();
+      await form.locator('textarea[name="feedback"][aria-invalid="true"]').waitFor();
+      await form.locator('textarea[name="feedback"]').fill('已清运，门口已打扫干净');
+      await form.locator('button[type="submit"]').click();
+      await expectText(page.locator('.ev-badges'), zh.ev.state.handled);
+      assert(await page.locator('form[data-action="handle"]').count() === 0, 'handling is still offered');
+    }],
+  ]);
+  await desk.context.close();
+
+  phoneCtx = await newPage({ width: 360, height: 740 }, HERE);
+  page = phoneCtx.page;
+  await group([
+    ['the grid worker verifies it on site and it shows as closed with its whole timeline', async () => {
+      await signIn(page, 'worker1');
+      await page.locator('.menu-btn').waitFor();
+      await page.goto(`${base}/#/events/${eventId}`);
+      const form = page.locator('form[data-action="verify"]');
+      await form.locator('label', { hasText: zh.ev.verifyPassed }).click();
+      await form.locator('button[type="submit"]').click();
+      await expectText(page.locator('.ev-badges'), zh.ev.state.closed);
+      const steps = page.locator('.timeline .tl-item');
+      const want = [['report', 'worker1'], ['register', 'town1'], ['dispatch', 'town1'], ['accept', 'dept1'],
+        ['handle', 'dept1'], ['verify', 'worker1']];
+      assert(await steps.count() === want.length, `the timeline has ${await steps.count()} steps`);
+      for (let i = 0; i < want.length; i++) {
+        const text = await steps.nth(i).innerText();
+        assert(text.includes(zh.ev.action[want[i][0]]) && text.includes(want[i][1]), `step ${i + 1} reads: ${text}`);
+      }
+      await expectText(steps.nth(2), '请今天清运');
+      await expectText(steps.nth(4), '已清运，门口已打扫干净');
+      await expectText(steps.nth(5), zh.ev.state.closed);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert(overflow <= 0, `the event page is ${overflow}px wider than the screen`);
+    }],
+  ]);
+  await phoneCtx.context.close();
 
   // ----- auditor -----
   desk = await newPage({ width: 1280, height: 800 });

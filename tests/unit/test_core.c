@@ -956,6 +956,22 @@ static void test_clock_now_follows_the_clock_file(void **state)
 	rm_tree(dir);
 }
 
+static void test_clock_offset_set_by_the_program(void **state)
+{
+	(void)state;
+	/* The demo writes its past with an offset of its own. */
+	clock_set_offset(-3 * 86400);
+	int64_t real = (int64_t)time(NULL);
+	int64_t now = clock_now();
+	if (!(now >= real - 3 * 86400 - 1 && now <= real - 3 * 86400 + 1))
+		fail_msg("offset -3 days: clock_now %lld, time %lld", (long long)now,
+			 (long long)real);
+	clock_set_offset(0);
+	real = (int64_t)time(NULL);
+	now = clock_now();
+	assert_true(now >= real - 1 && now <= real + 1);
+}
+
 /* ---- configuration ---- */
 
 static void test_config_defaults(void **state)
@@ -1374,6 +1390,7 @@ int main(void)
 		cmocka_unit_test(test_clock_format),
 		cmocka_unit_test(test_civil_date_is_china_standard_time),
 		cmocka_unit_test(test_clock_now_follows_the_clock_file),
+		cmocka_unit_test(test_clock_offset_set_by_the_program),
 	};
 	const struct CMUnitTest config[] = {
 		cmocka_unit_test(test_config_defaults),

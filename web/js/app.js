@@ -19,6 +19,11 @@ import * as listsPage from './pages/lists.js';
 import * as statsPage from './pages/stats.js';
 import * as importPage from './pages/import.js';
 import * as visitsPage from './pages/visits.js';
+import * as eventsPage from './pages/events.js';
+import * as eventPage from './pages/event.js';
+import * as reportPage from './pages/report.js';
+import * as inboxPage from './pages/inbox.js';
+import * as inboxCount from './inbox-count.js';
 
 const ROUTES = [
   { re: /^\/$/, page: homePage, nav: 'home' },
@@ -41,6 +46,12 @@ const ROUTES = [
   { re: /^\/people\/stats$/, page: statsPage, perm: 'registry.read', nav: 'people' },
   { re: /^\/people\/import$/, page: importPage, perm: 'registry.import', nav: 'people' },
   { re: /^\/visits$/, page: visitsPage, perm: ['visit.write', 'registry.read'], nav: 'visits' },
+  { re: /^\/events$/, page: eventsPage, perm: 'event.read', nav: 'events', view: 'board' },
+  { re: /^\/events\/new$/, page: reportPage, perm: 'event.report', nav: 'report' },
+  { re: /^\/events\/mine$/, page: eventsPage, perm: 'event.report', nav: () => mineNav(), view: 'mine' },
+  // The server decides who sees an event: the board's readers, the unit's members, the reporter.
+  { re: /^\/events\/(\d+)$/, page: eventPage, nav: () => (session.can('event.read') ? 'events' : mineNav()) },
+  { re: /^\/inbox$/, page: inboxPage, nav: 'inbox' },
   { re: /^\/me$/, page: mePage, nav: 'me' },
   { re: /^\/public\/(\d{15})$/, page: publicPage, isPublic: true },
 ];
@@ -50,6 +61,11 @@ const NAV = [
   { id: 'orgs', href: '#/orgs', icon: 'tree', perm: 'org.read', label: () => t('nav.orgs') },
   { id: 'people', href: '#/people', icon: 'building', perm: 'registry.read', label: () => t('nav.people') },
   { id: 'visits', href: '#/visits', icon: 'visit', perm: ['visit.write', 'registry.read'], label: () => t('nav.visits') },
+  { id: 'events', href: '#/events', icon: 'flag', perm: 'event.read', label: () => t('nav.events') },
+  { id: 'report', href: '#/events/new', icon: 'pin', perm: 'event.report', label: () => t('nav.report') },
+  // Staff reach their own reports from the board's tabs; residents have no board.
+  { id: 'mine', href: '#/events/mine', icon: 'list', perm: 'event.report', unless: 'event.read', label: () => t('nav.mine') },
+  { id: 'inbox', href: '#/inbox', icon: 'bell', count: true, label: () => t('nav.inbox') },
   { id: 'users', href: '#/users', icon: 'users', perm: 'user.read', label: () => t('nav.users') },
   { id: 'audit', href: '#/audit', icon: 'audit', perm: 'audit.read', label: () => t('nav.audit') },
   { id: 'me', href: '#/me', icon: 'user', label: () => t('nav.me') },
@@ -61,6 +77,11 @@ const root = () => document.getElementById('app');
 function allowed(perm) {
   if (!perm) return true;
   return Array.isArray(perm) ? perm.some((p) => session.can(p)) : session.can(perm);
+}
+
+/* "My reports" is a navigation entry of its own only for those without the board. */
+function mineNav() {
+  return session.can('event.read') ? 'events' : 'mine';
 }
 let layout = null; // {main, nav, menuButton, links}
 let loginNotice = null;
@@ -123,7 +144,7 @@ function setMenu(open) {
   layout.shell.classList.toggle('nav-open', open);
   layout.menuButton.setAttribute('aria-expanded', String(open));
   fill(layout.menuButton, icon(open ? 'close' : 'menu'),
-    h('span', { class: 'menu-label' }, open ? t('nav.close') : t('nav.menu')));
+    h('span', { class: 'menu-label' }, open ? t('nav.close') : t('nav.menu')), layout.menuCount);
 }
 
 function buildLayout(user) {
@@ -134,8 +155,11 @@ function buildLayout(user) {
   const signOutBtn = (cls) => h('button', { type: 'button', class: ['btn', 'btn-quiet', cls], on: { click: doSignOut } },
     icon('out', 'icon icon-sm'), t('nav.signOut'));
   const links = {};
-  const items = NAV.filter((n) => allowed(n.perm)).map((n) => {
-    const a = h('a', { href: n.href, class: 'nav-link' }, icon(n.icon, 'icon'), h('span', null, n.label()));
+  let navCount = null;
+  const items = NAV.filter((n) => allowed(n.perm) && !(n.unless && session.can(n.unless))).map((n) => {
+    const count = n.count ? h('span', { class: 'nav-count', hidden: true }) : null;
+    if (count) navCount = count;
+    const a = h('a', { href: n.href, class: 'nav-link' }, icon(n.icon, 'icon'), h('span', null, n.label()), count);
     links[n.id] = a;
     return h('li', null, a);
   });
@@ -156,7 +180,7 @@ function buildLayout(user) {
     signOutBtn('topbar-signout'));
   const skip = h('button', { type: 'button', class: 'skip-link', on: { click: () => main.focus() } }, t('nav.skip'));
   clear(root()).append(skip, header, shell);
-  layout = { main, nav, shell, menuButton, links, user };
+  layout = { main, nav, shell, menuButton, links, user, menuCount: h('span', { class: 'nav-count', hidden: true }), navCount };
 }
 
 export function showLogin(notice) {
@@ -214,12 +238,17 @@ export async function route() {
     showLogin();
     return;
   } else {
-    if (!layout || layout.user !== user) buildLayout(user);
+    if (!layout || layout.user !== user) {
+      buildLayout(user);
+      inboxCount.attach(layout.navCount, layout.menuCount);
+    }
     setMenu(false);
+    const navId = match && (typeof match[0].nav === 'function' ? match[0].nav() : match[0].nav);
     for (const [id, a] of Object.entries(layout.links)) {
-      if (match && match[0].nav === id) a.setAttribute('aria-current', 'page');
+      if (navId === id) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     }
+    inboxCount.refresh();
     container = layout.main;
   }
   // A new address (page, search or page of a list) starts at the top; a reload after a save stays put.

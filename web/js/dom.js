@@ -100,6 +100,11 @@ const ICONS = {
   eye: 'M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12zM12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6z',
   plus: 'M12 5v14M5 12h14',
   check: 'M5 12.5l4.5 4.5L19 7.5',
+  flag: 'M5 21V4M5 4h11l-2 4 2 4H5',
+  pin: 'M12 21s-7-6.5-7-11a7 7 0 0 1 14 0c0 4.5-7 11-7 11zM12 7a3 3 0 1 0 0 6 3 3 0 0 0 0-6z',
+  bell: 'M6 17v-6a6 6 0 0 1 12 0v6l2 2H4zM10 21h4',
+  list: 'M8 6h13M8 12h13M8 18h13M3 6h1M3 12h1M3 18h1',
+  locate: 'M12 3v3M12 18v3M3 12h3M18 12h3M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8z',
 };
 
 export function icon(name, cls = 'icon') {
@@ -211,6 +216,24 @@ const KNOWN_MESSAGES = [
   [/cannot change your own roles/, () => t('users.ownRoles')],
   [/administrator accounts are managed/, () => t('users.adminNote')],
   [/already has 999 grids/, () => t('msg.gridsFull')],
+  // grid events
+  [/this action needs a reason/, () => t('common.required')],
+  [/not an active sub-category/, () => t('msg.evCategory')],
+  [/give the location: a point/, () => t('msg.evLocation')],
+  [/lies in none of the grids where you may report/, () => t('msg.evOutside')],
+  [/no such address where you may report/, () => t('msg.evAddress')],
+  [/residents report as 'resident'/, () => t('msg.evResidentSource')],
+  [/a self-handled event needs what was done/, () => t('msg.evSelf')],
+  [/an active handling unit is needed/, () => t('msg.evUnit')],
+  [/the person must be a member of the unit/, () => t('msg.evAssignee')],
+  [/merge into another open event of the same area/, () => t('msg.evMerge')],
+  [/the period for reopening has passed/, () => t('msg.evReopen')],
+  [/no postponement has been requested/, () => t('msg.evNoPostponement')],
+  [/the county is the highest level/, () => t('msg.evTop')],
+  [/only the unit the case is assigned to may do this/, () => t('msg.evNotMember')],
+  [/only the reporter may do this/, () => t('msg.evNotReporter')],
+  [/your role does not allow (this action|you to see this event)/, () => t('msg.evRole')],
+  [/the case is not in a state that allows this/, () => t('msg.evState')],
 ];
 
 export function localMessage(err) {

@@ -19,6 +19,10 @@ export async function render(view, ctx) {
   const links = [
     can('registry.read') && ['#/people', 'building', t('home.linkPeople'), t('home.linkPeopleHint')],
     can('registry.read') && ['#/visits', 'visit', t('home.linkVisits'), can('visit.write') ? t('home.linkVisitsHintWorker') : t('home.linkVisitsHint')],
+    can('event.read') && ['#/events', 'flag', t('home.linkEvents'), t('home.linkEventsHint')],
+    can('event.report') && ['#/events/new', 'pin', t('home.linkReport'), t('home.linkReportHint')],
+    can('event.report') && !can('event.read') && ['#/events/mine', 'list', t('home.linkMine'), t('home.linkMineHint')],
+    ['#/inbox', 'bell', t('home.linkInbox'), t('home.linkInboxHint')],
     can('org.read') && ['#/orgs', 'tree', t('home.linkOrgs'), t('home.linkOrgsHint')],
     can('user.read') && ['#/users', 'users', t('home.linkUsers'), t('home.linkUsersHint')],
     can('audit.read') && ['#/audit', 'audit', t('home.linkAudit'), t('home.linkAuditHint')],
