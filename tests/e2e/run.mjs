@@ -718,9 +718,21 @@ async function main() {
   phoneCtx = await newPage({ width: 360, height: 740 }, HERE);
   page = phoneCtx.page;
   await group([
-    ['the grid worker verifies it on site and it shows as closed with its whole timeline', async () => {
+    ['the grid worker adds a photo of the site, which the event lists', async () => {
       await signIn(page, 'worker1');
       await page.locator('.menu-btn').waitFor();
+      await page.goto(`${base}/#/events/${eventId}`);
+      await expectText(page.locator('main'), zh.ev.noPhotos);
+      // A 1x1 PNG: the server recognises it by its bytes.
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgAAAAAgAB4iG8MwAAAABJRU5ErkJggg==', 'base64');
+      const added = page.waitForResponse((r) => r.url().includes(`/api/v1/events/${eventId}/photos`) && r.request().method() === 'POST');
+      await page.locator('#ev-photo').setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: png });
+      assert((await added).status() === 201, 'the photo was not accepted');
+      await page.locator('.ev-photos img').first().waitFor();
+      const alt = await page.locator('.ev-photos img').first().getAttribute('alt');
+      assert(alt.includes(zh.ev.photoStage.verify), `the photo is described as: ${alt}`);
+    }],
+    ['the grid worker verifies it on site and it shows as closed with its whole timeline', async () => {
       await page.goto(`${base}/#/events/${eventId}`);
       const form = page.locator('form[data-action="verify"]');
       await form.locator('label', { hasText: zh.ev.verifyPassed }).click();
@@ -742,6 +754,29 @@ async function main() {
     }],
   ]);
   await phoneCtx.context.close();
+
+  desk = await newPage({ width: 1280, height: 800 });
+  page = desk.page;
+  await group([
+    ['the town officer reads this month\'s metrics with the closed event in them, and can download them', async () => {
+      await signIn(page, 'town1');
+      await page.goto(`${base}/#/events/metrics`);
+      await page.locator('.stat-cards').waitFor();
+      await expectText(page.locator('.stat-cards'), zh.ev.m.closure_rate);
+      const table = page.locator('table');
+      await expectText(table, zh.ev.m.total);
+      const res = await page.evaluate(async () => (await fetch('/api/v1/events/metrics?by=source')).json());
+      assert(res.totals.reported >= 2 && res.totals.closed_in_period >= 1, `metrics: ${JSON.stringify(res.totals)}`);
+      const href = await page.locator('a[download]', { hasText: 'XLSX' }).getAttribute('href');
+      assert(href.startsWith('/api/v1/events/metrics/export?') && href.includes('format=xlsx'), `download link: ${href}`);
+      const file = await page.evaluate(async (u) => {
+        const r = await fetch(u);
+        return { status: r.status, type: r.headers.get('Content-Type') };
+      }, href);
+      assert(file.status === 200 && file.type.includes('spreadsheetml'), `download: ${JSON.stringify(file)}`);
+    }],
+  ]);
+  await desk.context.close();
 
   // ----- auditor -----
   desk = await newPage({ width: 1280, height: 800 });

@@ -20,6 +20,7 @@ import * as statsPage from './pages/stats.js';
 import * as importPage from './pages/import.js';
 import * as visitsPage from './pages/visits.js';
 import * as eventsPage from './pages/events.js';
+import * as eventMetricsPage from './pages/event_metrics.js';
 import * as eventPage from './pages/event.js';
 import * as reportPage from './pages/report.js';
 import * as inboxPage from './pages/inbox.js';
@@ -48,6 +49,7 @@ const ROUTES = [
   { re: /^\/visits$/, page: visitsPage, perm: ['visit.write', 'registry.read'], nav: 'visits' },
   { re: /^\/events$/, page: eventsPage, perm: 'event.read', nav: 'events', view: 'board' },
   { re: /^\/events\/new$/, page: reportPage, perm: 'event.report', nav: 'report' },
+  { re: /^\/events\/metrics$/, page: eventMetricsPage, perm: 'event.read', nav: 'events' },
   { re: /^\/events\/mine$/, page: eventsPage, perm: 'event.report', nav: () => mineNav(), view: 'mine' },
   // The server decides who sees an event: the board's readers, the unit's members, the reporter.
   { re: /^\/events\/(\d+)$/, page: eventPage, nav: () => (session.can('event.read') ? 'events' : mineNav()) },

@@ -6,7 +6,8 @@
 // server still decides, and its refusal is shown on the form.
 import { api } from '../api.js';
 import {
-  h, add, fill, field, selectEl, onSubmit, invalid, facts, section, panel, nextId, loading, toast,
+  h, add, fill, field, selectEl, onSubmit, invalid, facts, section, panel, nextId, loading, toast, icon,
+  errorText,
 } from '../dom.js';
 import { t, formatDateTime } from '../i18n.js';
 import { can, currentUser } from '../session.js';
@@ -48,11 +49,58 @@ export async function render(view, ctx) {
     eventFacts(ev, cat, unit),
     section(t('ev.description'), h('p', { class: 'ev-text' }, ev.description),
       ev.feedback ? h('div', { class: 'ev-feedback' }, h('h3', { class: 'sub-title' }, t('ev.feedback')), h('p', { class: 'ev-text' }, ev.feedback)) : null),
+    photoSection(ctx, ev, unit, staffView),
     actions.length ? section(t('ev.actions'), h('p', { class: 'muted small' }, t('ev.actionsHint')),
       // The first action is what usually comes next: open; the others fold away.
       actions.map((a, i) => panel(actionLabel(a), actionForm(ctx, ev, a, { cat, units: unitList }), i === 0)))
       : null,
     section(t('ev.timeline'), timeline(ev, unitList)));
+}
+
+/* ---------- photos ---------- */
+
+/* The stage a new photo belongs to for this user: the handling for the
+ * unit's members, the site check for verifiers of a handled case, else the
+ * report.  The server decides whether it may be added. */
+function photoStage(ev, unit) {
+  if (can('event.handle') && unit && unit.member && ['accepted', 'handled'].includes(ev.state)) return 'handle';
+  if (can('event.verify') && ev.state === 'handled') return 'verify';
+  return 'report';
+}
+
+function photoSection(ctx, ev, unit, staffView) {
+  const photos = ev.photos || [];
+  const open = !['closed', 'cancelled', 'merged'].includes(ev.state);
+  const input = h('input', { type: 'file', id: 'ev-photo', accept: 'image/jpeg,image/png', class: 'sr-only' });
+  const status = h('p', { class: 'muted small', role: 'status' });
+  input.addEventListener('change', async () => {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    status.textContent = t('ev.photoUploading');
+    try {
+      await api('POST', `/events/${ev.id}/photos`, {
+        query: { stage: photoStage(ev, unit) }, raw: { data: file, type: file.type || 'application/octet-stream' },
+      });
+      toast(t('ev.photoAdded'));
+      ctx.reload();
+    } catch (err) {
+      if (err.status === 401) throw err;
+      status.textContent = err.status === 415 ? t('ev.photoNotImage') : err.status === 413 ? t('ev.photoTooLarge')
+        : errorText(err);
+      input.value = '';
+    }
+  });
+  return section(t('ev.photos'),
+    photos.length ? h('ul', { class: 'ev-photos' }, photos.map((p) => h('li', null,
+      h('a', { href: p.url, target: '_blank', rel: 'noopener' },
+        h('img', { src: p.url, alt: t('ev.photoAlt', { stage: t(`ev.photoStage.${p.stage}`) }), loading: 'lazy' })),
+      h('span', { class: 'muted small' }, t(`ev.photoStage.${p.stage}`)))))
+      : h('p', { class: 'muted' }, t('ev.noPhotos')),
+    open && (staffView || ev.state === 'reported' || ev.state === 'registered') && photos.length < 9
+      ? h('div', { class: 'form-actions' },
+        h('label', { for: 'ev-photo', class: 'btn' }, icon('plus', 'icon icon-sm'), t('ev.addPhoto')), input)
+      : null,
+    status);
 }
 
 /* ---------- facts ---------- */

@@ -11,12 +11,12 @@ import { t, formatDateTime, formatNumber } from '../i18n.js';
 import { can } from '../session.js';
 import { loadEcharts, linkButton } from '../registry.js';
 import {
-  STATES, OPEN_STATES, SOURCES, categories, categoryName, categoryPath, boardNodes, stateLabel, sourceLabel,
+  STATES, OPEN_STATES, SOURCES, nodesWith, categories, categoryName, categoryPath, boardNodes, stateLabel, sourceLabel,
   stateBadge, deadlineBadge, eventHref, gridFeatures, drawEventMap, keepCharts, deadlineCounts,
 } from '../events.js';
 
 const PAGE = 50;
-const FILTERS = ['state', 'category', 'source', 'org', 'overdue'];
+const FILTERS = ['state', 'category', 'source', 'org', 'overdue', 'escalated'];
 
 export async function render(view, ctx) {
   return ctx.view === 'mine' ? renderMine(view, ctx) : renderBoard(view, ctx);
@@ -28,11 +28,13 @@ function offsetOf(ctx) {
 }
 
 /* Board and "my reports" as tabs, for those who have both. */
-function tabs(active) {
-  if (!can('event.read') || !can('event.report')) return null;
+export function eventTabs(active) {
+  if (!can('event.read')) return null;
   const tab = (id, href, text) => h('li', null, h('a', { href, class: 'tab', 'aria-current': id === active ? 'page' : null }, text));
   return h('nav', { class: 'tabs', 'aria-label': t('ev.tabs') }, h('ul', null,
-    tab('board', '#/events', t('ev.board')), tab('mine', '#/events/mine', t('ev.mine'))));
+    tab('board', '#/events', t('ev.board')),
+    can('event.report') ? tab('mine', '#/events/mine', t('ev.mine')) : null,
+    tab('metrics', '#/events/metrics', t('ev.m.title'))));
 }
 
 function titleRow(text) {
@@ -60,22 +62,33 @@ async function areaChoices() {
   return [];
 }
 
-function filterForm(ctx, f, cat, areas) {
+/* The county code of a command centre the user runs, for "escalated to us". */
+async function countyCentre() {
+  const nodes = await nodesWith('event.dispatch');
+  const county = nodes.find((n) => n.level === 'county');
+  return county ? county.code : '';
+}
+
+function filterForm(ctx, f, cat, areas, county) {
   const catOptions = [['', t('ev.anyCategory')]];
   for (const p of cat.parents) {
     catOptions.push([p.code, categoryName(p)]);
     for (const c of cat.children.get(p.code) || []) catOptions.push([c.code, `— ${categoryName(c)}`]);
   }
   const overdue = h('input', { type: 'checkbox', id: 'ev-overdue', name: 'overdue', value: '1', checked: f.overdue === '1' });
+  const escalated = county ? h('input', { type: 'checkbox', id: 'ev-escalated', name: 'escalated', value: '1',
+    checked: f.escalated === '1' }) : null;
   const form = h('form', { class: 'form filter-grid', novalidate: true },
     field({ label: t('ev.field.state'), name: 'state',
-      control: selectEl('state', [['', t('ev.anyState')], ...STATES.map((s) => [s, stateLabel(s)])], f.state) }),
+      control: selectEl('state', [['', t('ev.openStates')], ['all', t('ev.anyState')],
+        ...STATES.map((s) => [s, stateLabel(s)])], f.state) }),
     field({ label: t('ev.field.category'), name: 'category', control: selectEl('category', catOptions, f.category) }),
     field({ label: t('ev.field.source'), name: 'source',
       control: selectEl('source', [['', t('ev.anySource')], ...SOURCES.map((s) => [s, sourceLabel(s)])], f.source) }),
     areas.length ? field({ label: t('ev.field.area'), name: 'org',
       control: selectEl('org', [['', t('ev.wholeArea')], ...areas], f.org) }) : null,
     h('div', { class: 'check' }, overdue, h('label', { for: 'ev-overdue' }, t('ev.overdueOnly'))),
+    escalated ? h('div', { class: 'check' }, escalated, h('label', { for: 'ev-escalated' }, t('ev.escalatedOnly'))) : null,
     h('div', { class: 'form-actions' },
       h('button', { type: 'submit', class: 'btn btn-primary' }, icon('search', 'icon icon-sm'), t('audit.apply')),
       h('button', { type: 'button', class: 'btn', on: { click: () => ctx.go('/events') } }, t('audit.reset'))));
@@ -97,15 +110,15 @@ async function renderBoard(view, ctx) {
   add(view, loading());
   const f = currentFilters(ctx);
   const offset = offsetOf(ctx);
-  const [cat, areas] = await Promise.all([categories(), areaChoices()]);
+  const [cat, areas, county] = await Promise.all([categories(), areaChoices(), countyCentre()]);
   if (!ctx.isCurrent()) return;
   const filtered = FILTERS.some((k) => f[k]);
   const list = h('div', { 'aria-live': 'polite' }, loading());
   const mapSlot = h('div');
   fill(view,
-    tabs('board'),
+    eventTabs('board'),
     titleRow(t('ev.board')),
-    panel(filtered ? t('audit.filtersActive') : t('audit.filters'), filterForm(ctx, f, cat, areas),
+    panel(filtered ? t('audit.filtersActive') : t('audit.filters'), filterForm(ctx, f, cat, areas, county),
       filtered || window.matchMedia('(min-width: 720px)').matches),
     mapSlot,
     list);
@@ -114,7 +127,8 @@ async function renderBoard(view, ctx) {
     page = await api('GET', '/events', {
       query: {
         state: f.state, category: f.category, source: f.source, org: f.org,
-        overdue: f.overdue === '1' ? 'true' : '', limit: PAGE, offset,
+        overdue: f.overdue === '1' ? 'true' : '', level: f.escalated === '1' && county ? county : '',
+        limit: PAGE, offset,
       },
     });
   } catch (err) {
@@ -124,7 +138,8 @@ async function renderBoard(view, ctx) {
   }
   if (!ctx.isCurrent()) return;
   fill(list,
-    h('p', { class: 'muted' }, t('ev.count', { total: formatNumber(page.total) })),
+    h('p', { class: 'muted' }, page.total_capped ? t('ev.countMore', { total: formatNumber(page.total) })
+      : t('ev.count', { total: formatNumber(page.total) })),
     page.items.length ? eventTable(page.items, cat) : empty(filtered ? t('ev.noneFiltered') : t('ev.none')),
     pager(page, (o) => ctx.go('/events', { ...f, offset: o })));
   if (page.items.length) await showMap(ctx, mapSlot, page.items);
@@ -206,7 +221,7 @@ async function renderMine(view, ctx) {
   ]);
   if (!ctx.isCurrent()) return;
   fill(view,
-    tabs('mine'),
+    eventTabs('mine'),
     titleRow(t('ev.mine')),
     h('p', { class: 'muted' }, t('ev.mineHint')),
     h('p', null, t('ev.count', { total: formatNumber(page.total) })),

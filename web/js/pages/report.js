@@ -143,6 +143,9 @@ export async function render(view, ctx) {
       modes, pointBox, addressBox ? addressBox.el : null),
     staff ? field({ label: t('ev.field.source'), name: 'source', control: sourceSelect, hint: t('ev.sourceHint') }) : null,
     feedbackField,
+    field({ label: t('ev.photo'), name: 'photo', hint: t('ev.photoHint'),
+      control: h('input', { type: 'file', name: 'photo', id: 'ev-report-photo', accept: 'image/jpeg,image/png',
+        capture: 'environment' }) }),
     dupSlot,
     h('div', { class: 'form-actions' }, submit));
 
@@ -180,8 +183,21 @@ export async function render(view, ctx) {
         return;
       }
     }
+    const photo = fd.get('photo');
+    if (photo && photo.size > 5 * 1024 * 1024) throw invalid('photo', t('ev.photoTooLarge'));
     const ev = await api('POST', '/events', { body });
     toast(ev.state === 'closed' ? t('ev.reportedClosed', { id: ev.id }) : t('ev.reported', { id: ev.id }));
+    // The report stands even when its photo is refused; the event page can take another.
+    if (photo && photo.size) {
+      try {
+        await api('POST', `/events/${ev.id}/photos`, {
+          query: { stage: 'report' }, raw: { data: photo, type: photo.type || 'application/octet-stream' },
+        });
+      } catch (err) {
+        if (err.status === 401) throw err;
+        toast(err.status === 415 ? t('ev.photoNotImage') : t('ev.photoFailed'), 'error');
+      }
+    }
     ctx.go(`/events/${ev.id}`);
   }, { lat: 'position', lon: 'position', address_id: 'address_q', category: 'category' });
 
