@@ -18,8 +18,13 @@ const ACTIONS = ['session.', 'session.create', 'session.delete', 'user.', 'user.
   'resident.update', 'resident.tag', 'resident.untag', 'resident.move_out', 'resident.move_in',
   'household.', 'household.read', 'household.list', 'household.create', 'household.update', 'household.export',
   'building.', 'address.', 'house.', 'unit.', 'visit.', 'visit.create', 'visit.update', 'visit.list',
-  'registry.import', 'registry.search'];
-const OBJECT_TYPES = ['user', 'org', 'resident', 'household', 'building', 'address', 'house', 'unit', 'visit', 'import', 'search'];
+  'registry.import', 'registry.search',
+  'event.', 'event.report', 'event.register', 'event.dispatch', 'event.accept', 'event.return', 'event.handle',
+  'event.verify', 'event.evaluate', 'event.cancel', 'event.postpone', 'event.decide_postponement', 'event.escalate',
+  'event.park', 'event.resume', 'event.merge', 'event.reopen', 'event.photo_add', 'event.photo_read',
+  'event.metrics_export', 'event.open311', 'event_category.', 'handling_unit.', 'api_key.', 'calendar.import'];
+const OBJECT_TYPES = ['user', 'org', 'resident', 'household', 'building', 'address', 'house', 'unit', 'visit', 'import', 'search',
+  'event', 'event_category', 'handling_unit', 'api_key'];
 
 /* 'user.password.reset' → audit.actions.user_password_reset; the prefix 'user.' → audit.actions.user_all. */
 function actionLabel(a) {
