@@ -78,10 +78,7 @@ int apikey_revoke(struct db *db, int64_t id)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, clock_now());
 	sqlite3_bind_int64(st, 2, id);
-	int rc = db_step_done(db, st);
-	if (rc == RC_OK && db_changes(db) == 0)
-		rc = RC_NOT_FOUND;
-	return rc;
+	return db_step_one(db, st);
 }
 
 int apikey_find(struct db *db, const char *key, int64_t *id, char *name, size_t namelen)

@@ -127,7 +127,8 @@ int users_insert(struct db *db, const char *username, const char *display_name,
 }
 
 int users_set_password(struct db *db, int64_t id, const char *password_hash)
-{	auth_changed();
+{
+	auth_changed();
 
 	int64_t now = clock_now();
 	sqlite3_stmt *st =
@@ -139,14 +140,12 @@ int users_set_password(struct db *db, int64_t id, const char *password_hash)
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int64(st, 4, id);
-	int rc = db_step_done(db, st);
-	if (rc == RC_OK && db_changes(db) == 0)
-		rc = RC_NOT_FOUND;
-	return rc;
+	return db_step_one(db, st);
 }
 
 int users_set_disabled(struct db *db, int64_t id, bool disabled)
-{	auth_changed();
+{
+	auth_changed();
 
 	sqlite3_stmt *st =
 		db_stmt(db, "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?");
@@ -155,14 +154,12 @@ int users_set_disabled(struct db *db, int64_t id, bool disabled)
 	sqlite3_bind_int(st, 1, disabled ? 1 : 0);
 	sqlite3_bind_int64(st, 2, clock_now());
 	sqlite3_bind_int64(st, 3, id);
-	int rc = db_step_done(db, st);
-	if (rc == RC_OK && db_changes(db) == 0)
-		rc = RC_NOT_FOUND;
-	return rc;
+	return db_step_one(db, st);
 }
 
 int users_set_display_name(struct db *db, int64_t id, const char *name)
-{	auth_changed();
+{
+	auth_changed();
 
 	sqlite3_stmt *st =
 		db_stmt(db, "UPDATE users SET display_name = ?, updated_at = ? WHERE id = ?");
@@ -171,10 +168,7 @@ int users_set_display_name(struct db *db, int64_t id, const char *name)
 	db_bind_text(st, 1, name);
 	sqlite3_bind_int64(st, 2, clock_now());
 	sqlite3_bind_int64(st, 3, id);
-	int rc = db_step_done(db, st);
-	if (rc == RC_OK && db_changes(db) == 0)
-		rc = RC_NOT_FOUND;
-	return rc;
+	return db_step_one(db, st);
 }
 
 int users_unlock(struct db *db, int64_t id)
@@ -186,10 +180,7 @@ int users_unlock(struct db *db, int64_t id)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, clock_now());
 	sqlite3_bind_int64(st, 2, id);
-	int rc = db_step_done(db, st);
-	if (rc == RC_OK && db_changes(db) == 0)
-		rc = RC_NOT_FOUND;
-	return rc;
+	return db_step_one(db, st);
 }
 
 int users_password_hash(struct db *db, int64_t id, char *out, size_t outlen)
@@ -371,7 +362,8 @@ const char *users_grant_check(struct db *db, int64_t user_id, int role, int64_t 
 
 int users_grant(struct db *db, int64_t user_id, int role, int64_t org_id, int64_t granted_by,
 		int64_t *grant_id)
-{	auth_changed();
+{
+	auth_changed();
 
 	sqlite3_stmt *st =
 		db_stmt(db, "INSERT INTO user_roles (user_id, role, org_id, granted_by, granted_at)"
@@ -392,7 +384,8 @@ int users_grant(struct db *db, int64_t user_id, int role, int64_t org_id, int64_
 }
 
 int users_revoke(struct db *db, int64_t user_id, int64_t grant_id, int64_t *org_id, int *role)
-{	auth_changed();
+{
+	auth_changed();
 
 	sqlite3_stmt *st = db_stmt(db, "DELETE FROM user_roles WHERE id = ? AND user_id = ?"
 				       " RETURNING ifnull(org_id, 0), role");

@@ -294,6 +294,12 @@ int db_step_done(struct db *db, sqlite3_stmt *st)
 	return rc;
 }
 
+int db_step_one(struct db *db, sqlite3_stmt *st)
+{
+	int rc = db_step_done(db, st);
+	return rc == RC_OK && sqlite3_changes(db_handle(db)) == 0 ? RC_NOT_FOUND : rc;
+}
+
 int db_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s == NULL)

@@ -57,6 +57,10 @@ int db_rc(struct db *db, int sqlite_rc);
  * or db_rc's mapping of the failure. */
 int db_step_done(struct db *db, sqlite3_stmt *st);
 
+/* The same for a statement meant to change one row (an UPDATE by id):
+ * RC_NOT_FOUND when it changed none. */
+int db_step_one(struct db *db, sqlite3_stmt *st);
+
 /* Bind text, NULL when s is NULL. */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* Column text, never NULL (empty string for SQL NULL). */

@@ -15,24 +15,7 @@
 
 #include "core/clock.h"
 #include "core/error.h"
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t next(struct rng *r)
-{
-	/* splitmix64 */
-	uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static int below(struct rng *r, int n)
-{
-	return (int)(next(r) % (uint64_t)n);
-}
+#include "demo/rng.h"
 
 /* Codes of the rows st selects (column 0), at most max. */
 static int collect(sqlite3_stmt *st, char (*out)[16], int max)
@@ -99,33 +82,33 @@ int64_t gen_events(struct db *db, const char *root, int64_t n, uint64_t seed)
 	int rc = RC_OK;
 	for (int64_t i = 0; i < n && rc == RC_OK; i++) {
 		/* Older events first, so ids grow with time as they would. */
-		int64_t reported = now - year + (year * i) / n + below(&r, 3600) * 1000;
-		const char *code = grids[below(&r, ngrids)];
+		int64_t reported = now - year + (year * i) / n + rng_below(&r, 3600) * 1000;
+		const char *code = grids[rng_below(&r, ngrids)];
 		/* A few categories make most reports (a rough Zipf law). */
-		int c = below(&r, ncats);
-		c = below(&r, 3) ? c % (ncats < 8 ? ncats : 8) : c;
+		int c = rng_below(&r, ncats);
+		c = rng_below(&r, 3) ? c % (ncats < 8 ? ncats : 8) : c;
 		const char *cat = cats[c];
-		const char *src = sources[below(&r, 12)];
-		int64_t registered = reported + (10 + below(&r, 60)) * 60000;
+		const char *src = sources[rng_below(&r, 12)];
+		int64_t registered = reported + (10 + rng_below(&r, 60)) * 60000;
 		bool reg_on_time = registered - reported <= hour;
-		int64_t dispatched = registered + (5 + below(&r, 40)) * 60000;
-		int64_t due = dispatched + (4 + below(&r, 68)) * hour;
+		int64_t dispatched = registered + (5 + rng_below(&r, 40)) * 60000;
+		int64_t due = dispatched + (4 + rng_below(&r, 68)) * hour;
 		bool recent = now - reported < 7 * 86400000LL;
 		const char *state = "closed";
-		int roll = below(&r, 100);
+		int roll = rng_below(&r, 100);
 		if (recent)
-			state = open_states[below(&r, 5)];
+			state = open_states[rng_below(&r, 5)];
 		else if (roll < 3)
 			state = "cancelled";
 		else if (roll < 4)
 			state = "merged";
 		bool closed = strcmp(state, "closed") == 0;
-		bool on_time = below(&r, 100) < 80;
-		int64_t handled = on_time ? dispatched + (due - dispatched) * below(&r, 90) / 100
-					  : due + (1 + below(&r, 48)) * hour;
+		bool on_time = rng_below(&r, 100) < 80;
+		int64_t handled = on_time ? dispatched + (due - dispatched) * rng_below(&r, 90) / 100
+					  : due + (1 + rng_below(&r, 48)) * hour;
 		bool after_dispatch = closed || !strcmp(state, "dispatched") ||
 				      !strcmp(state, "accepted") || !strcmp(state, "handled");
-		int64_t unit = nunits && after_dispatch ? units[below(&r, nunits)] : 0;
+		int64_t unit = nunits && after_dispatch ? units[rng_below(&r, nunits)] : 0;
 		char title[64];
 		snprintf(title, sizeof(title), "%s %lld", cat, (long long)i + 1);
 		sqlite3_bind_text(ic, 1, state, -1, SQLITE_STATIC);
@@ -150,9 +133,9 @@ int64_t gen_events(struct db *db, const char *root, int64_t n, uint64_t seed)
 			sqlite3_bind_null(ic, 7);
 			sqlite3_bind_null(ic, 8);
 		}
-		sqlite3_bind_int(ic, 9, below(&r, 100) < 4);
-		sqlite3_bind_int(ic, 10, closed && below(&r, 100) < 5);
-		int64_t closed_at = handled + (20 + below(&r, 200)) * 60000;
+		sqlite3_bind_int(ic, 9, rng_below(&r, 100) < 4);
+		sqlite3_bind_int(ic, 10, closed && rng_below(&r, 100) < 5);
+		int64_t closed_at = handled + (20 + rng_below(&r, 200)) * 60000;
 		if (closed)
 			sqlite3_bind_int64(ic, 11, closed_at);
 		else
@@ -165,8 +148,8 @@ int64_t gen_events(struct db *db, const char *root, int64_t n, uint64_t seed)
 		sqlite3_bind_text(ie, 2, cat, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ie, 3, src, -1, SQLITE_STATIC);
 		sqlite3_bind_text(ie, 4, "巡查发现的问题，详见现场照片", -1, SQLITE_STATIC);
-		sqlite3_bind_double(ie, 5, 29.5 + (double)below(&r, 40000) / 100000.0);
-		sqlite3_bind_double(ie, 6, 120.1 + (double)below(&r, 40000) / 100000.0);
+		sqlite3_bind_double(ie, 5, 29.5 + (double)rng_below(&r, 40000) / 100000.0);
+		sqlite3_bind_double(ie, 6, 120.1 + (double)rng_below(&r, 40000) / 100000.0);
 		sqlite3_bind_int64(ie, 7, reported);
 		bool reg = strcmp(state, "reported") != 0;
 		if (reg) {

@@ -12,34 +12,12 @@
 
 #include "core/clock.h"
 #include "core/csv.h"
+#include "demo/rng.h"
 #include "registry/validate.h"
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t next(struct rng *r)
-{
-	/* splitmix64: tiny, fast, and every seed is a good seed */
-	uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static int below(struct rng *r, int n)
-{
-	return (int)(next(r) % (uint64_t)n);
-}
-
-static bool chance(struct rng *r, double p)
-{
-	return (double)(next(r) >> 11) / 9007199254740992.0 < p;
-}
 
 static int between(struct rng *r, int lo, int hi)
 {
-	return lo + below(r, hi - lo + 1);
+	return lo + rng_below(r, hi - lo + 1);
 }
 
 /* Weighted choice over a table ending with a NULL name. */
@@ -53,7 +31,7 @@ static const char *pick(struct rng *r, const struct weighted *w)
 	int total = 0;
 	for (const struct weighted *x = w; x->name; x++)
 		total += x->weight;
-	int k = below(r, total);
+	int k = rng_below(r, total);
 	for (const struct weighted *x = w; x->name; x++) {
 		if (k < x->weight)
 			return x->name;
@@ -96,9 +74,9 @@ static void full_name(struct rng *r, const char *surname, bool male, char *out, 
 {
 	const char *const *pool = male ? male_chars : female_chars;
 	int n = count_of(pool);
-	const char *a = pool[below(r, n)];
-	if (chance(r, 0.62))
-		snprintf(out, len, "%s%s%s", surname, a, pool[below(r, n)]);
+	const char *a = pool[rng_below(r, n)];
+	if (rng_chance(r, 0.62))
+		snprintf(out, len, "%s%s%s", surname, a, pool[rng_below(r, n)]);
 	else
 		snprintf(out, len, "%s%s", surname, a);
 }
@@ -171,17 +149,17 @@ static void date_of(int64_t days_before_today, char out[11])
 
 static void birth_for_age(struct rng *r, int age, char out[11])
 {
-	date_of((int64_t)age * 365 + below(r, 365) + age / 4, out);
+	date_of((int64_t)age * 365 + rng_below(r, 365) + age / 4, out);
 }
 
 static const char *employment_for(struct rng *r, int age, bool rural)
 {
 	if (age < 6)
 		return "preschool";
-	if (age < 18 || (age < 22 && chance(r, 0.5)))
+	if (age < 18 || (age < 22 && rng_chance(r, 0.5)))
 		return "student";
 	if (age >= 60)
-		return rural && age < 75 && chance(r, 0.5) ? "farmer" : "retired";
+		return rural && age < 75 && rng_chance(r, 0.5) ? "farmer" : "retired";
 	static const struct weighted rural_w[] = {{"farmer", 35}, {"employed", 45}, {"self_employed", 12},
 						  {"unemployed", 8}, {NULL, 0}};
 	static const struct weighted urban_w[] = {{"employed", 70}, {"self_employed", 15},
@@ -214,7 +192,7 @@ static void tags_for(struct rng *r, const struct person *p, bool rural, bool alo
 	} while (0)
 	/* Disability grows with age: about 6 % overall. */
 	double pd = p->age < 18 ? 0.015 : p->age < 60 ? 0.045 : p->age < 80 ? 0.11 : 0.22;
-	if (chance(r, pd)) {
+	if (rng_chance(r, pd)) {
 		static const struct weighted types[] = {{"physical", 45}, {"hearing", 15}, {"visual", 12},
 							{"mental", 9},    {"multiple", 9}, {"intellectual", 8},
 							{"speech", 2},    {NULL, 0}};
@@ -225,25 +203,25 @@ static void tags_for(struct rng *r, const struct person *p, bool rural, bool alo
 		ADD("subsistence");
 	if (alone && p->age >= 60) {
 		ADD("living_alone");
-		if (chance(r, 0.03))
+		if (rng_chance(r, 0.03))
 			ADD("extreme_hardship");
 	}
-	if (rural && p->age >= 65 && alone && chance(r, 0.3))
+	if (rural && p->age >= 65 && alone && rng_chance(r, 0.3))
 		ADD("left_behind_elder");
-	if (rural && p->age < 16 && chance(r, 0.04))
+	if (rural && p->age < 16 && rng_chance(r, 0.04))
 		ADD("left_behind_child");
-	if (p->male && p->age >= 40 && p->age <= 75 && chance(r, 0.025))
+	if (p->male && p->age >= 40 && p->age <= 75 && rng_chance(r, 0.025))
 		ADD("veteran");
-	if (p->age < 18 && chance(r, 0.002))
+	if (p->age < 18 && rng_chance(r, 0.002))
 		ADD("minor_in_difficulty");
-	if (p->age >= 18 && chance(r, 0.004))
+	if (p->age >= 18 && rng_chance(r, 0.004))
 		ADD("severe_mental_disorder");
 	if (p->age >= 20 && p->age <= 60) {
-		if (chance(r, 0.0004))
+		if (rng_chance(r, 0.0004))
 			ADD("community_correction");
-		else if (chance(r, 0.0003))
+		else if (rng_chance(r, 0.0003))
 			ADD("drug_rehabilitation");
-		else if (chance(r, 0.0008))
+		else if (rng_chance(r, 0.0008))
 			ADD("released_prisoner");
 	}
 #undef ADD
@@ -346,7 +324,7 @@ int64_t gen_people(struct db *db, const char *root, int64_t target, uint64_t see
 				snprintf(street, sizeof(street), "%s%d组", g->village, 1 + house_no / 30);
 				snprintf(number, sizeof(number), "%d号", 1 + house_no % 30);
 			}
-			bool vacant = chance(r, 0.04);
+			bool vacant = rng_chance(r, 0.04);
 			const char *rtype = vacant ? "registered" : pick(r, (const struct weighted[]){
 				{"registered", 72}, {"permanent", 13}, {"floating", 15}, {NULL, 0}});
 			bool floating = strcmp(rtype, "floating") == 0;
@@ -354,7 +332,7 @@ int64_t gen_people(struct db *db, const char *root, int64_t target, uint64_t see
 				int area = g->urban ? between(r, 45, 140) : between(r, 110, 300);
 				fprintf(out->houses, "%s,%s,%s,%s,%s,%s,%d,residential,%s,%s\n", g->code, street,
 					number, building, unit, room, area,
-					floating ? (chance(r, 0.2) ? "public_rental" : "private") : "private",
+					floating ? (rng_chance(r, 0.2) ? "public_rental" : "private") : "private",
 					vacant ? "vacant" : floating ? "rented" : "owner_occupied");
 			}
 			if (vacant)
@@ -369,39 +347,39 @@ int64_t gen_people(struct db *db, const char *root, int64_t target, uint64_t see
 					 : atoi(pick(r, (const struct weighted[]){{"30", 30}, {"50", 40},
 										{"70", 25}, {"85", 5}, {NULL, 0}})) +
 						   between(r, -8, 9);
-			bool head_male = chance(r, 0.7);
+			bool head_male = rng_chance(r, 0.7);
 			people[n++] = (struct person){head_male, head_age, "self"};
-			if (size >= 2 && chance(r, 0.85))
+			if (size >= 2 && rng_chance(r, 0.85))
 				people[n++] = (struct person){!head_male, head_age + between(r, -4, 3), "spouse"};
-			if (size >= 4 && head_age < 52 && chance(r, 0.35))
-				people[n++] = (struct person){chance(r, 0.45), head_age + between(r, 24, 32), "parent"};
+			if (size >= 4 && head_age < 52 && rng_chance(r, 0.35))
+				people[n++] = (struct person){rng_chance(r, 0.45), head_age + between(r, 24, 32), "parent"};
 			while (n < size && n < 8) {
 				int age = head_age - between(r, 22, 36);
 				if (age >= 0)
-					people[n++] = (struct person){chance(r, 0.52), age, "child"};
+					people[n++] = (struct person){rng_chance(r, 0.52), age, "child"};
 				else if (head_age > 55)
-					people[n++] = (struct person){chance(r, 0.52), between(r, 0, 15), "grandchild"};
+					people[n++] = (struct person){rng_chance(r, 0.52), between(r, 0, 15), "grandchild"};
 				else
 					break;
 			}
 			/* The family name: the husband's, which children and his
 			 * parents share; wives keep their own. */
 			const char *family = pick(r, surnames);
-			bool poor = chance(r, 0.015);
+			bool poor = rng_chance(r, 0.015);
 			char region[7] = "330681", household[16];
 			if (floating && ncounties > 0)
-				memcpy(region, counties[below(r, ncounties)], 7);
+				memcpy(region, counties[rng_below(r, ncounties)], 7);
 			else if (strcmp(rtype, "permanent") == 0)
-				snprintf(region, sizeof(region), "%s", chance(r, 0.5) ? "330602" : "330621");
+				snprintf(region, sizeof(region), "%s", rng_chance(r, 0.5) ? "330602" : "330621");
 			snprintf(household, sizeof(household), "%06d", house_no);
 			char moved[11] = "";
 			if (floating)
 				date_of(between(r, 30, 5 * 365), moved);
-			const char *ethnic = floating && chance(r, 0.08)
+			const char *ethnic = floating && rng_chance(r, 0.08)
 						     ? pick(r, (const struct weighted[]){{"苗族", 3}, {"土家族", 3},
 										 {"彝族", 2}, {"布依族", 2},
 										 {"侗族", 1}, {NULL, 0}})
-						     : (!floating && chance(r, 0.004) ? "畲族" : "汉族");
+						     : (!floating && rng_chance(r, 0.004) ? "畲族" : "汉族");
 			for (int k = 0; k < n && written < target; k++) {
 				struct person *p = &people[k];
 				if (p->age > 104)
@@ -415,9 +393,9 @@ int64_t gen_people(struct db *db, const char *root, int64_t target, uint64_t see
 					   (strcmp(p->relation, "spouse") == 0 && p->male) ||
 					   (strcmp(p->relation, "parent") == 0 && p->male && people[0].male);
 				full_name(r, kin ? family : pick(r, surnames), p->male, name, sizeof(name));
-				if (p->age >= 16 && chance(r, 0.92))
+				if (p->age >= 16 && rng_chance(r, 0.92))
 					snprintf(phone, sizeof(phone), "1%d%09d", between(r, 3, 9),
-						 (int)(next(r) % 1000000000u));
+						 (int)(rng_next(r) % 1000000000u));
 				tags_for(r, p, !g->urban, n == 1, poor, tags, sizeof(tags));
 				fprintf(out->residents, "%s,%s,%s,%s,%s,%s,%s,%s,", g->code, street, number,
 					building, unit, room, household, p->relation);
@@ -430,17 +408,17 @@ int64_t gen_people(struct db *db, const char *root, int64_t target, uint64_t see
 			}
 		}
 		/* A few units per grid. */
-		for (int u = 0; out->units && u < 2 + below(r, 5); u++) {
+		for (int u = 0; out->units && u < 2 + rng_below(r, 5); u++) {
 			static const char *const kinds[] = {"袜业有限公司", "珍珠商行", "便利店",
 							    "五金店", "小吃店", "农业专业合作社"};
 			char name[128], code[19], first[18];
 			static const char charset[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-			int k = below(r, 6);
+			int k = rng_below(r, 6);
 			snprintf(name, sizeof(name), "诸暨市%s%s%s", g->village, pick(r, surnames), kinds[k]);
 			/* 9: registered by market regulation; 1 company, 2 individual. */
 			snprintf(first, sizeof(first), "9%c330681", k == 0 ? '1' : '2');
 			for (int i = 8; i < 17; i++)
-				first[i] = charset[below(r, 31)];
+				first[i] = charset[rng_below(r, 31)];
 			first[17] = '\0';
 			snprintf(code, sizeof(code), "%s%c", first, credit_code_check_char(first));
 			char ustreet[128];

@@ -158,9 +158,9 @@ int api_event_categories_update(struct req *r)
 		sqlite3_bind_int(st, 12, in_bool(r, "active", true));
 	if (in_has(r, "open311"))
 		sqlite3_bind_int(st, 13, in_bool(r, "open311", false));
-	rc = db_step_done(r->db, st);
-	if (rc == RC_OK && db_changes(r->db) == 0)
-		rc = req_fail(r, RC_NOT_FOUND, NULL, NULL);
+	rc = db_step_one(r->db, st);
+	if (rc == RC_NOT_FOUND)
+		req_fail(r, rc, NULL, NULL);
 	if (rc == RC_OK)
 		rc = req_audit(r, NULL, "event_category", code, 0, json_incref(r->in));
 	rc = req_tx_end(r, rc);
@@ -789,9 +789,9 @@ int api_inbox_read(struct req *r)
 	sqlite3_bind_int64(st, 1, clock_now_ms());
 	sqlite3_bind_int64(st, 2, r->ids[0]);
 	sqlite3_bind_int64(st, 3, r->who->user_id);
-	rc = db_step_done(r->db, st);
-	if (rc == RC_OK && db_changes(r->db) == 0)
-		rc = req_fail(r, RC_NOT_FOUND, NULL, NULL);
+	rc = db_step_one(r->db, st);
+	if (rc == RC_NOT_FOUND)
+		req_fail(r, rc, NULL, NULL);
 	if (rc == RC_OK)
 		rc = req_audit(r, NULL, "inbox", r->params[0], 0, NULL);
 	rc = req_tx_end(r, rc);

@@ -231,16 +231,20 @@ void events_sweeper_stop(void)
 
 /* ---- categories ---- */
 
-int event_category(struct db *db, const char *code, struct event_limits *out)
+/* The limits of category code: any category (active or not, a 大类 or a
+ * 小类) when any is true, else only an active 小类. */
+static int category_limits(struct db *db, const char *code, bool any, struct event_limits *out)
 {
+	/* A retired category's limits still apply to its open events. */
 	sqlite3_stmt *st =
 		db_stmt(db, "SELECT register_limit, register_unit, dispatch_limit,"
 			    " dispatch_unit, handle_limit, handle_unit, ifnull(unit_id, 0)"
-			    " FROM event_categories WHERE code = ? AND active = 1"
-			    " AND parent_code IS NOT NULL");
+			    " FROM event_categories WHERE code = ?1 AND (?2 OR (active = 1"
+			    " AND parent_code IS NOT NULL))");
 	if (st == NULL)
 		return RC_INTERNAL;
 	db_bind_text(st, 1, code);
+	sqlite3_bind_int(st, 2, any);
 	int rc = RC_NOT_FOUND;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		out->reg = sqlite3_column_int(st, 0);
@@ -254,6 +258,11 @@ int event_category(struct db *db, const char *code, struct event_limits *out)
 	}
 	sqlite3_reset(st);
 	return rc;
+}
+
+int event_category(struct db *db, const char *code, struct event_limits *out)
+{
+	return category_limits(db, code, false, out);
 }
 
 int event_categories_json(struct db *db, json_t **out_new)
@@ -769,26 +778,7 @@ static int category_of(struct db *db, int64_t id, struct event_limits *lim, int6
 		*handle_due = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
-	/* The category may have been retired since: its limits still apply. */
-	st = db_stmt(db, "SELECT register_limit, register_unit, dispatch_limit, dispatch_unit,"
-			 " handle_limit, handle_unit, ifnull(unit_id, 0) FROM event_categories"
-			 " WHERE code = ?");
-	if (st == NULL)
-		return RC_INTERNAL;
-	db_bind_text(st, 1, code);
-	int rc = RC_NOT_FOUND;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		lim->reg = sqlite3_column_int(st, 0);
-		snprintf(lim->reg_unit, sizeof(lim->reg_unit), "%s", db_col_text(st, 1));
-		lim->dispatch = sqlite3_column_int(st, 2);
-		snprintf(lim->dispatch_unit, sizeof(lim->dispatch_unit), "%s", db_col_text(st, 3));
-		lim->handle = sqlite3_column_int(st, 4);
-		snprintf(lim->handle_unit, sizeof(lim->handle_unit), "%s", db_col_text(st, 5));
-		lim->unit_id = sqlite3_column_int64(st, 6);
-		rc = RC_OK;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return category_limits(db, code, true, lim);
 }
 
 const char *event_check_args(struct db *db, const struct case_row *c, const char *action,

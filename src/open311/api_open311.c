@@ -105,6 +105,14 @@ static int county_of(struct req *r, struct open311_county *c)
 	return rc;
 }
 
+/* The answer's format from the path, then the county: what every
+ * endpoint but discovery and POST needs first. */
+static int format_and_county(struct req *r, bool *xml, struct open311_county *c)
+{
+	int rc = format_of(r, xml);
+	return rc == RC_OK ? county_of(r, c) : rc;
+}
+
 /* ---- discovery and services ---- */
 
 int api_open311_discovery(struct req *r)
@@ -137,9 +145,7 @@ int api_open311_services(struct req *r)
 {
 	bool xml;
 	struct open311_county c;
-	int rc = format_of(r, &xml);
-	if (rc == RC_OK)
-		rc = county_of(r, &c);
+	int rc = format_and_county(r, &xml, &c);
 	if (rc != RC_OK)
 		return rc;
 	json_t *items;
@@ -165,9 +171,7 @@ int api_open311_service(struct req *r)
 {
 	bool xml;
 	struct open311_county c;
-	int rc = format_of(r, &xml);
-	if (rc == RC_OK)
-		rc = county_of(r, &c);
+	int rc = format_and_county(r, &xml, &c);
 	if (rc == RC_OK)
 		rc = offered(r, r->params[0]);
 	if (rc != RC_OK)
@@ -276,9 +280,7 @@ int api_open311_requests(struct req *r)
 {
 	bool xml;
 	struct open311_county c;
-	int rc = format_of(r, &xml);
-	if (rc == RC_OK)
-		rc = county_of(r, &c);
+	int rc = format_and_county(r, &xml, &c);
 	if (rc != RC_OK)
 		return rc;
 	struct open311_filter f = {.county = c.code, .en = english(r)};
@@ -302,9 +304,7 @@ int api_open311_request(struct req *r)
 {
 	bool xml;
 	struct open311_county c;
-	int rc = format_of(r, &xml);
-	if (rc == RC_OK)
-		rc = county_of(r, &c);
+	int rc = format_and_county(r, &xml, &c);
 	if (rc != RC_OK)
 		return rc;
 	json_t *items = NULL;
@@ -330,9 +330,7 @@ int api_open311_token(struct req *r)
 {
 	bool xml;
 	struct open311_county c;
-	int rc = format_of(r, &xml);
-	if (rc == RC_OK)
-		rc = county_of(r, &c);
+	int rc = format_and_county(r, &xml, &c);
 	if (rc != RC_OK)
 		return rc;
 	int64_t id = 0;

@@ -297,18 +297,3 @@ function ringsOf(g) {
   return [];
 }
 
-/* Resizes charts with the window while the page is shown; disposes of them when it is left. */
-export function keepCharts(ctx, charts) {
-  const onResize = () => {
-    if (!ctx.isCurrent()) {
-      window.removeEventListener('resize', onResize);
-      window.removeEventListener('hashchange', onLeave);
-      for (const c of charts) c.dispose();
-      return;
-    }
-    for (const c of charts) c.resize();
-  };
-  const onLeave = () => setTimeout(onResize, 0);
-  window.addEventListener('resize', onResize);
-  window.addEventListener('hashchange', onLeave);
-}

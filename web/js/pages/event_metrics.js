@@ -6,8 +6,8 @@
 import { api, queryString } from '../api.js';
 import { h, add, fill, field, selectEl, dataTable, section, loading, empty, errorBox, icon } from '../dom.js';
 import { t, formatNumber, language } from '../i18n.js';
-import { loadEcharts } from '../registry.js';
-import { boardNodes, keepCharts, sourceLabel } from '../events.js';
+import { loadEcharts, keepCharts } from '../registry.js';
+import { boardNodes, sourceLabel } from '../events.js';
 import { eventTabs } from './events.js';
 
 const GROUPS = ['area', 'unit', 'handler', 'category', 'source', 'month'];

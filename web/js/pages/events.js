@@ -9,10 +9,10 @@ import {
 } from '../dom.js';
 import { t, formatDateTime, formatNumber } from '../i18n.js';
 import { can } from '../session.js';
-import { loadEcharts, linkButton } from '../registry.js';
+import { loadEcharts, linkButton, keepCharts } from '../registry.js';
 import {
   STATES, OPEN_STATES, SOURCES, nodesWith, categories, categoryName, categoryPath, boardNodes, stateLabel, sourceLabel,
-  stateBadge, deadlineBadge, eventHref, gridFeatures, drawEventMap, keepCharts, deadlineCounts,
+  stateBadge, deadlineBadge, eventHref, gridFeatures, drawEventMap, deadlineCounts,
 } from '../events.js';
 
 const PAGE = 50;

@@ -12,9 +12,9 @@ import {
 } from '../dom.js';
 import { t, formatDateTime, formatNumber, language } from '../i18n.js';
 import { can } from '../session.js';
-import { loadEcharts } from '../registry.js';
+import { loadEcharts, keepCharts } from '../registry.js';
 import {
-  categories, categoryName, stateBadge, eventHref, nodesWith, areaFeatures, aspectOf, keepCharts,
+  categories, categoryName, stateBadge, eventHref, nodesWith, areaFeatures, aspectOf,
 } from '../events.js';
 
 const STAFF_SOURCES = ['patrol', 'hotline', 'instruction'];

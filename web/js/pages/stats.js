@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { h, add, fill, dataTable, section, loading, empty } from '../dom.js';
 import { t, language } from '../i18n.js';
 import {
-  label, tagLabel, num, scopeId, scopeBar, tabHref, loadEcharts, linkButton, AGE_BANDS, ENUMS,
+  label, tagLabel, num, scopeId, scopeBar, tabHref, loadEcharts, keepCharts, linkButton, AGE_BANDS, ENUMS,
 } from '../registry.js';
 
 const PALETTE = ['#1f4e8c', '#3f8f6b', '#d08b1e', '#8a5bb5', '#c8553d', '#2f8fa3', '#6b7b8f', '#b0456e'];
@@ -182,17 +182,5 @@ function drawCharts(echarts, ctx, slots, children, total, tags) {
     charts.push(tagChart);
   }
 
-  // Follow the window's width while this page is shown; let go of the charts when it is left.
-  const onResize = () => {
-    if (!ctx.isCurrent()) {
-      window.removeEventListener('resize', onResize);
-      window.removeEventListener('hashchange', onLeave);
-      for (const c of charts) c.dispose();
-      return;
-    }
-    for (const c of charts) c.resize();
-  };
-  const onLeave = () => setTimeout(onResize, 0);
-  window.addEventListener('resize', onResize);
-  window.addEventListener('hashchange', onLeave);
+  keepCharts(ctx, charts);
 }
