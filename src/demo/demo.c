@@ -14,6 +14,7 @@
 #include "auth/principal.h"
 #include "cases/case.h"
 #include "cli/cli.h"
+#include "auth/users.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/str.h"
@@ -260,17 +261,6 @@ static const struct demo_event demo_events[] = {
 };
 #define NEVENTS (sizeof(demo_events) / sizeof(demo_events[0]))
 
-static int64_t demo_user(struct db *db, const char *username)
-{
-	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM users WHERE username = ?");
-	if (st == NULL)
-		return 0;
-	db_bind_text(st, 1, username);
-	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return id;
-}
-
 /* The handling units and their members; ids[i] receives demo_units[i]'s. */
 static int demo_make_units(struct db *db, int64_t ids[NUNITS])
 {
@@ -303,7 +293,7 @@ static int demo_make_units(struct db *db, int64_t ids[NUNITS])
 			rc = RC_INTERNAL;
 		if (rc == RC_OK) {
 			sqlite3_bind_int64(st, 1, ids[i]);
-			sqlite3_bind_int64(st, 2, demo_user(db, u->member));
+			sqlite3_bind_int64(st, 2, users_id_by_name(db, u->member));
 			rc = db_step_done(db, st);
 		}
 	}
@@ -351,7 +341,7 @@ static int demo_act(struct db *db, struct demo_clock *k, int64_t id, const char 
 	const char *why = NULL;
 	json_t *detail = NULL;
 	demo_tick(k);
-	int rc = principal_load(db, &ar, demo_user(db, username), &p);
+	int rc = principal_load(db, &ar, users_id_by_name(db, username), &p);
 	if (rc == RC_OK)
 		rc = case_load(db, &event_kind, id, &c);
 	if (rc == RC_OK)
@@ -494,7 +484,7 @@ static int demo_story(struct db *db, struct demo_clock *k, const struct demo_eve
 		.lon = lon,
 		.feedback = e->end == DE_SELF ? e->note : NULL,
 	};
-	struct case_actor who = {demo_user(db, e->reporter), e->reporter};
+	struct case_actor who = {users_id_by_name(db, e->reporter), e->reporter};
 	int64_t id = 0;
 	rc = event_create(db, &in, e->grid, &who, &id);
 	if (rc != RC_OK)
@@ -518,7 +508,7 @@ static int demo_story(struct db *db, struct demo_clock *k, const struct demo_eve
 		json_t *dispatch = json_pack("{s:I}", "unit_id", (json_int_t)unit);
 		if (n % 2 == 0)
 			json_object_set_new(dispatch, "assignee_id",
-					    json_integer(demo_user(db, handler)));
+					    json_integer(users_id_by_name(db, handler)));
 		if (n % 3 == 0)
 			json_object_set_new(dispatch, "reason", json_string("请按时处置并反馈结果"));
 		rc = demo_act(db, k, id, "dispatch", centre, dispatch);
@@ -530,7 +520,7 @@ static int demo_story(struct db *db, struct demo_clock *k, const struct demo_eve
 		if (rc == RC_OK)
 			rc = demo_act(db, k, id, "dispatch", centre,
 				      json_pack("{s:I, s:I, s:s}", "unit_id", (json_int_t)unit,
-						"assignee_id", (json_int_t)demo_user(db, handler),
+						"assignee_id", (json_int_t)users_id_by_name(db, handler),
 						"reason", "请村委会组织疏通排水沟"));
 	}
 	if (rc == RC_OK && steps >= 3)
