@@ -465,7 +465,11 @@ static const struct field unit_create_body[] = {
 	{"org_code", FT_STRING, FIELD_REQUIRED, 2, 15, NULL, NULL, "the node it belongs to (in your scope)"},
 	{0},
 };
-static const struct field member_body[] = {{"user_id", FT_ID, FIELD_REQUIRED, 0, 0, NULL, NULL, NULL}, {0}};
+static const struct field member_body[] = {
+	{"user_id", FT_ID, 0, 0, 0, NULL, NULL, "the account, or"},
+	{"username", FT_STRING, 0, 1, 64, NULL, NULL, "its username"},
+	{0},
+};
 static const char *const metric_groups[] = {"area", "unit", "handler", "category", "source", "month", NULL};
 static const char *const export_formats_ev[] = {"csv", "xlsx", NULL};
 #define METRICS_QUERY \
@@ -706,7 +710,8 @@ const struct route routes[] = {
 	{GET, "/api/v1/handling-units", 0, PERM_NONE, NULL, NULL, api_handling_units_list, NULL, "events", "Handling units: departments, communities, property companies", "HandlingUnitList", 200, 0},
 	{POST, "/api/v1/handling-units", 0, PERM_EVENT_CATALOG, unit_create_body, NULL, api_handling_units_create, "handling_unit.create", "events", "Create a handling unit at a node in scope", "HandlingUnit", 201, 0},
 	{GET, "/api/v1/handling-units/{id}/members", 0, PERM_EVENT_DISPATCH, NULL, NULL, api_handling_units_members_list, NULL, "events", "The members of a unit, to choose whom to dispatch to", "UnitMemberList", 200, 0},
-	{POST, "/api/v1/handling-units/{id}/members", 0, PERM_EVENT_CATALOG, member_body, NULL, api_handling_units_members_add, "handling_unit.member_add", "events", "Add an account to a unit", "Membership", 200, 0},
+	{POST, "/api/v1/handling-units/{id}/members", 0, PERM_EVENT_CATALOG, member_body, NULL, api_handling_units_members_add, "handling_unit.member_add", "events", "Add an account to a unit (by id or username)", "Membership", 200, 0},
+	{DELETE, "/api/v1/handling-units/{id}/members/{user_id}", 0, PERM_EVENT_CATALOG, NULL, NULL, api_handling_units_members_remove, "handling_unit.member_remove", "events", "Take an account out of a unit", NULL, 204, 0},
 	{POST, "/api/v1/events", 0, PERM_EVENT_REPORT, event_body, NULL, api_events_create, "event.report", "events", "Report an event (self-handled reports close at once)", "Event", 201, 0},
 	{GET, "/api/v1/events", 0, PERM_EVENT_READ, NULL, events_query, api_events_list, NULL, "events", "The board: events in scope, filtered, newest first", "Page", 200, 0},
 	{GET, "/api/v1/events/mine", 0, PERM_EVENT_REPORT, NULL, events_mine_query, api_events_mine, NULL, "events", "My reports", "Page", 200, 0},

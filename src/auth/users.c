@@ -315,6 +315,17 @@ int users_list_json(struct db *db, const char *q, int64_t limit, int64_t offset,
 	return RC_OK;
 }
 
+bool users_exists(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM users WHERE id = ?");
+	if (st == NULL)
+		return false;
+	sqlite3_bind_int64(st, 1, id);
+	bool yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
 int64_t users_id_by_name(struct db *db, const char *username)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM users WHERE username = ?");

@@ -54,6 +54,8 @@ int users_get_json(struct db *db, int64_t id, json_t **out_new);
 int users_list_json(struct db *db, const char *q, int64_t limit, int64_t offset, json_t **items_new,
 		    int64_t *total);
 int64_t users_id_by_name(struct db *db, const char *username);
+/* True when account id exists. */
+bool users_exists(struct db *db, int64_t id);
 
 /* Grants.  grant_check returns NULL when role may be given to user at the
  * node (org_id 0 for administrator roles) or the reason. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/users.h"
 #include "core/calendar.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -84,11 +85,12 @@ int api_event_categories_create(struct req *r)
 	if (rc != RC_OK)
 		return rc;
 	sqlite3_stmt *st = db_stmt(
-		r->db, "INSERT INTO event_categories (code, parent_code, name, name_en, kind,"
-		       " unit_id, register_limit, register_unit, dispatch_limit, dispatch_unit,"
-		       " handle_limit, handle_unit, open311) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-		       " ?9, ?10, ?11, ?12, ?13 WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM event_categories"
-		       " WHERE code = ?2 AND parent_code IS NULL)");
+		r->db,
+		"INSERT INTO event_categories (code, parent_code, name, name_en, kind,"
+		" unit_id, register_limit, register_unit, dispatch_limit, dispatch_unit,"
+		" handle_limit, handle_unit, open311) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+		" ?9, ?10, ?11, ?12, ?13 WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM event_categories"
+		" WHERE code = ?2 AND parent_code IS NULL)");
 	if (st == NULL)
 		return req_tx_end(r, RC_INTERNAL);
 	db_bind_text(st, 1, code);
@@ -258,35 +260,56 @@ int api_handling_units_members_add(struct req *r)
 	int rc = unit_scope(r, r->ids[0]);
 	if (rc != RC_OK)
 		return rc;
+	/* By id, or by the username the officer knows. */
+	int64_t user = in_int(r, "user_id", 0);
+	if (user == 0 && in_str(r, "username") != NULL)
+		user = users_id_by_name(r->db, in_str(r, "username"));
+	if (user == 0 || !users_exists(r->db, user))
+		return req_fail(r, RC_VALIDATION_FAILED,
+				in_has(r, "user_id") ? "user_id" : "username", "no such account");
 	rc = req_tx_begin(r);
 	if (rc != RC_OK)
 		return rc;
 	sqlite3_stmt *st = db_stmt(r->db, "INSERT INTO handling_unit_members (unit_id, user_id)"
-					  " SELECT ?1, id FROM users WHERE id = ?2"
-					  " ON CONFLICT DO NOTHING");
+					  " VALUES (?, ?) ON CONFLICT DO NOTHING");
 	if (st == NULL)
 		return req_tx_end(r, RC_INTERNAL);
 	sqlite3_bind_int64(st, 1, r->ids[0]);
-	sqlite3_bind_int64(st, 2, in_int(r, "user_id", 0));
+	sqlite3_bind_int64(st, 2, user);
 	rc = db_step_done(r->db, st);
-	if (rc == RC_OK) {
-		st = db_stmt(
-			r->db,
-			"SELECT 1 FROM handling_unit_members WHERE unit_id = ? AND user_id = ?");
-		sqlite3_bind_int64(st, 1, r->ids[0]);
-		sqlite3_bind_int64(st, 2, in_int(r, "user_id", 0));
-		if (sqlite3_step(st) != SQLITE_ROW)
-			rc = req_fail(r, RC_VALIDATION_FAILED, "user_id", "no such account");
-		sqlite3_reset(st);
-	}
 	if (rc == RC_OK)
-		rc = req_audit(r, NULL, "handling_unit", r->params[0], 0, json_incref(r->in));
+		rc = req_audit(r, NULL, "handling_unit", r->params[0], 0,
+			       json_pack("{s:I}", "user_id", (json_int_t)user));
 	rc = req_tx_end(r, rc);
 	if (rc != RC_OK)
 		return rc;
 	return req_reply(r, 200,
 			 json_pack("{s:I, s:I}", "unit_id", (json_int_t)r->ids[0], "user_id",
-				   (json_int_t)in_int(r, "user_id", 0)));
+				   (json_int_t)user));
+}
+
+int api_handling_units_members_remove(struct req *r)
+{
+	int rc = unit_scope(r, r->ids[0]);
+	if (rc != RC_OK)
+		return rc;
+	rc = req_tx_begin(r);
+	if (rc != RC_OK)
+		return rc;
+	sqlite3_stmt *st = db_stmt(r->db, "DELETE FROM handling_unit_members"
+					  " WHERE unit_id = ? AND user_id = ?");
+	if (st == NULL)
+		return req_tx_end(r, RC_INTERNAL);
+	sqlite3_bind_int64(st, 1, r->ids[0]);
+	sqlite3_bind_int64(st, 2, r->ids[1]);
+	rc = db_step_one(r->db, st);
+	if (rc == RC_NOT_FOUND)
+		req_fail(r, rc, NULL, "not a member of this unit");
+	if (rc == RC_OK)
+		rc = req_audit(r, NULL, "handling_unit", r->params[0], 0,
+			       json_pack("{s:I}", "user_id", (json_int_t)r->ids[1]));
+	rc = req_tx_end(r, rc);
+	return rc == RC_OK ? req_reply(r, 204, NULL) : rc;
 }
 
 /* The members of a unit, for a dispatcher choosing whom to send a case to.

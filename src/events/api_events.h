@@ -12,6 +12,7 @@ int api_event_categories_update(struct req *r);
 int api_handling_units_list(struct req *r);
 int api_handling_units_create(struct req *r);
 int api_handling_units_members_add(struct req *r);
+int api_handling_units_members_remove(struct req *r);
 int api_handling_units_members_list(struct req *r);
 int api_events_create(struct req *r);
 int api_events_nearby(struct req *r);

@@ -280,6 +280,29 @@ static void test_catalogue_and_units(void **state)
 		 "/api/v1/handling-units");
 	assert_status(r, 409);
 	resp_free(r);
+	/* Members by username; taken out again. */
+	r = post(county, "{\"username\":\"ev_grid\"}", "/api/v1/handling-units/%lld/members",
+		 (long long)comm_unit);
+	assert_status(r, 200);
+	assert_int_equal(jint(r->json, "user_id"), grid_user);
+	resp_free(r);
+	r = post(county, "{\"username\":\"nobody_here\"}", "/api/v1/handling-units/%lld/members",
+		 (long long)comm_unit);
+	assert_status(r, 422);
+	assert_string_equal(err_field(r), "username");
+	resp_free(r);
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/handling-units/%lld/members/%lld", (long long)comm_unit,
+		 (long long)grid_user);
+	r = call(&S, "DELETE", path, town, NULL);
+	assert_status(r, 403);
+	resp_free(r);
+	r = call(&S, "DELETE", path, county, NULL);
+	assert_status(r, 204);
+	resp_free(r);
+	r = call(&S, "DELETE", path, county, NULL);
+	assert_status(r, 404);
+	resp_free(r);
 }
 
 static void test_editing_the_catalogue(void **state)

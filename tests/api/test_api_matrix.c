@@ -170,6 +170,7 @@ static const struct expect {
 	{"POST", "/api/v1/handling-units", "{\"name\":\"矩阵局{N}\",\"kind\":\"department\",\"org_code\":\"330681\"}", COUNTY, false},
 	{"GET", "/api/v1/handling-units/{HU}/members", NULL, EV_CENTRE, false},
 	{"POST", "/api/v1/handling-units/{HU}/members", "{\"user_id\":{U}}", COUNTY, false},
+	{"DELETE", "/api/v1/handling-units/{HU}/members/{U}", NULL, COUNTY, false},
 	{"POST", "/api/v1/events", "{\"category\":\"1101\",\"description\":\"矩阵垃圾\",\"address_id\":{A}}", EV_REPORT, false},
 	{"GET", "/api/v1/events", NULL, EV_READ, false},
 	{"GET", "/api/v1/events/mine", NULL, EV_REPORT, false},

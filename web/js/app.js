@@ -21,6 +21,8 @@ import * as importPage from './pages/import.js';
 import * as visitsPage from './pages/visits.js';
 import * as eventsPage from './pages/events.js';
 import * as eventMetricsPage from './pages/event_metrics.js';
+import * as eventAdminPage from './pages/event_admin.js';
+import * as apiKeysPage from './pages/apikeys.js';
 import * as eventPage from './pages/event.js';
 import * as reportPage from './pages/report.js';
 import * as inboxPage from './pages/inbox.js';
@@ -50,6 +52,8 @@ const ROUTES = [
   { re: /^\/events$/, page: eventsPage, perm: 'event.read', nav: 'events', view: 'board' },
   { re: /^\/events\/new$/, page: reportPage, perm: 'event.report', nav: 'report' },
   { re: /^\/events\/metrics$/, page: eventMetricsPage, perm: 'event.read', nav: 'events' },
+  { re: /^\/events\/admin$/, page: eventAdminPage, perm: 'event.catalog', nav: 'eventAdmin' },
+  { re: /^\/api-keys$/, page: apiKeysPage, perm: 'system', nav: 'apiKeys' },
   { re: /^\/events\/mine$/, page: eventsPage, perm: 'event.report', nav: () => mineNav(), view: 'mine' },
   // The server decides who sees an event: the board's readers, the unit's members, the reporter.
   { re: /^\/events\/(\d+)$/, page: eventPage, nav: () => (session.can('event.read') ? 'events' : mineNav()) },
@@ -69,6 +73,8 @@ const NAV = [
   { id: 'mine', href: '#/events/mine', icon: 'list', perm: 'event.report', unless: 'event.read', label: () => t('nav.mine') },
   { id: 'inbox', href: '#/inbox', icon: 'bell', count: true, label: () => t('nav.inbox') },
   { id: 'users', href: '#/users', icon: 'users', perm: 'user.read', label: () => t('nav.users') },
+  { id: 'eventAdmin', href: '#/events/admin', icon: 'list', perm: 'event.catalog', label: () => t('nav.eventAdmin') },
+  { id: 'apiKeys', href: '#/api-keys', icon: 'key', perm: 'system', label: () => t('nav.apiKeys') },
   { id: 'audit', href: '#/audit', icon: 'audit', perm: 'audit.read', label: () => t('nav.audit') },
   { id: 'me', href: '#/me', icon: 'user', label: () => t('nav.me') },
 ];
