@@ -457,7 +457,9 @@ static size_t response_bytes(struct req *r, char **body)
 			req_add_header(r, "WWW-Authenticate", "Bearer realm=\"grassroots\"");
 	}
 	if (r->out != NULL) {
-		*body = json_dumps(r->out, JSON_COMPACT);
+		/* Twelve significant digits: rates read 93.72, not 93.719999999999999,
+		 * and coordinates keep far more than their metre-level precision. */
+		*body = json_dumps(r->out, JSON_COMPACT | JSON_REAL_PRECISION(12));
 		return *body ? strlen(*body) : 0;
 	}
 	*body = NULL;

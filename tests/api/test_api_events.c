@@ -868,6 +868,9 @@ static void test_metrics_and_their_export(void **state)
 	assert_string_equal(jstr(r->json, "rows.0.key"), "330681109290");
 	assert_int_equal(jint(r->json, "rows.0.reported"), reported);
 	assert_true(json_array_size(jget(r->json, "top_categories")) >= 3);
+	/* Rates are written as the two decimals they have. */
+	assert_null(strstr(r->body, "0000000"));
+	assert_null(strstr(r->body, "9999999"));
 	resp_free(r);
 	/* By handling unit: the bureau and the committee. */
 	r = get(county, "/api/v1/events/metrics?org=330681&by=unit&from=2026-01-01&to=2026-12-31");
