@@ -26,10 +26,13 @@ int api_audit_list(struct req *r)
 		f.to_ms = t * 1000 + (strlen(q_str(r, "to")) == 10 ? 86400 * 1000 : 0);
 	json_t *items;
 	int64_t total;
-	int rc = audit_list(r->db, &f, &items, &total);
+	bool capped;
+	int rc = audit_list(r->db, &f, &items, &total, &capped);
 	if (rc != RC_OK)
 		return rc;
-	return req_reply(r, 200, page_json(items, total, p));
+	json_t *page = page_json(items, total, p);
+	json_object_set_new(page, "total_capped", json_boolean(capped));
+	return req_reply(r, 200, page);
 }
 
 int api_audit_verify(struct req *r)

@@ -241,10 +241,12 @@ static json_t *row_json(sqlite3_stmt *st)
 	return o;
 }
 
-/* One static statement for every filter combination: an absent filter is
- * bound as NULL and its condition is true. */
-#define AUDIT_WHERE                                                    \
-	" WHERE (?1 IS NULL OR actor_id = ?1)"                         \
+/* Every filter as one condition: an absent filter is bound as NULL and its
+ * condition is true.  SQLite cannot use an index for such a condition, so
+ * the most selective filter given also leads the statement as a plain
+ * equality (see audit_list). */
+#define AUDIT_COND                                                     \
+	" (?1 IS NULL OR actor_id = ?1)"                               \
 	" AND (?2 IS NULL OR action = ?2 OR (substr(?2, -1) = '.' AND" \
 	"      substr(action, 1, length(?2)) = ?2))"                   \
 	" AND (?3 IS NULL OR object_type = ?3)"                        \
@@ -269,27 +271,55 @@ static void bind_filter(sqlite3_stmt *st, const struct audit_filter *f)
 	db_bind_text(st, 8, f->actor_name);
 }
 
-int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new, int64_t *total)
+#define AUDIT_COLUMNS                                                                     \
+	" id, at_ms, actor_id, actor_name, role, action, object_type, object_id, org_id," \
+	" result, client_ip, request_id, detail FROM audit_log"
+#define BY_OBJECT " WHERE object_type = ?3 AND object_id = ?4 AND" AUDIT_COND
+#define BY_ACTOR " WHERE actor_id = ?1 AND" AUDIT_COND
+#define BY_ACTION " WHERE action = ?2 AND" AUDIT_COND
+#define BY_NONE " WHERE" AUDIT_COND
+#define AUDIT_LIMIT " ORDER BY id DESC LIMIT ?9 OFFSET ?10"
+
+int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new, int64_t *total,
+	       bool *capped)
 {
-	int rc = RC_OK, src;
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM audit_log" AUDIT_WHERE);
-	if (st == NULL)
+	/* The log holds every read of personal data: millions of records in a
+	 * county.  The statement is led by an index (an object, an actor or an
+	 * exact action, in that order); otherwise the newest records are read
+	 * backwards until the page is full.  Counting stops at 10,001. */
+	bool prefix = f->action != NULL && f->action[0] && f->action[strlen(f->action) - 1] == '.';
+	sqlite3_stmt *count, *st;
+	if (f->object_type != NULL && f->object_id != NULL) {
+		count = db_stmt(db, "SELECT count(*) FROM (SELECT 1 FROM audit_log" BY_OBJECT
+				    " LIMIT 10001)");
+		st = db_stmt(db, "SELECT" AUDIT_COLUMNS BY_OBJECT AUDIT_LIMIT);
+	} else if (f->actor_id != 0) {
+		count = db_stmt(db, "SELECT count(*) FROM (SELECT 1 FROM audit_log" BY_ACTOR
+				    " LIMIT 10001)");
+		st = db_stmt(db, "SELECT" AUDIT_COLUMNS BY_ACTOR AUDIT_LIMIT);
+	} else if (f->action != NULL && !prefix) {
+		count = db_stmt(db, "SELECT count(*) FROM (SELECT 1 FROM audit_log" BY_ACTION
+				    " LIMIT 10001)");
+		st = db_stmt(db, "SELECT" AUDIT_COLUMNS BY_ACTION AUDIT_LIMIT);
+	} else {
+		count = db_stmt(db, "SELECT count(*) FROM (SELECT 1 FROM audit_log" BY_NONE
+				    " LIMIT 10001)");
+		st = db_stmt(db, "SELECT" AUDIT_COLUMNS BY_NONE AUDIT_LIMIT);
+	}
+	if (count == NULL || st == NULL)
 		return RC_INTERNAL;
-	bind_filter(st, f);
-	src = sqlite3_step(st);
+	bind_filter(count, f);
+	int src = sqlite3_step(count), rc = RC_OK;
 	if (src != SQLITE_ROW) {
 		rc = db_rc(db, src);
-		sqlite3_reset(st);
+		sqlite3_reset(count);
 		return rc;
 	}
-	*total = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-
-	st = db_stmt(db, "SELECT id, at_ms, actor_id, actor_name, role, action, object_type,"
-			 " object_id, org_id, result, client_ip, request_id, detail"
-			 " FROM audit_log" AUDIT_WHERE " ORDER BY id DESC LIMIT ?9 OFFSET ?10");
-	if (st == NULL)
-		return RC_INTERNAL;
+	*total = sqlite3_column_int64(count, 0);
+	sqlite3_reset(count);
+	*capped = *total > 10000;
+	if (*capped)
+		*total = 10000;
 	bind_filter(st, f);
 	sqlite3_bind_int64(st, 9, f->limit);
 	sqlite3_bind_int64(st, 10, f->offset);

@@ -8,6 +8,7 @@
 #define GR_AUTH_AUDIT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "db/db.h"
@@ -58,7 +59,9 @@ struct audit_filter {
 	int64_t limit, offset;
 };
 
-/* Newest first.  *items_new is an array of records as JSON. */
-int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new, int64_t *total);
+/* Newest first.  *items_new is an array of records as JSON; *total counts
+ * at most 10,000 (*capped then true). */
+int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new, int64_t *total,
+	       bool *capped);
 
 #endif

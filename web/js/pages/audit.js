@@ -143,7 +143,8 @@ export async function render(view, ctx) {
     { label: t('audit.detail'), cell: (r) => detailText(r.detail) },
   ];
   fill(list,
-    h('p', { class: 'muted' }, t('audit.count', { total: formatNumber(page.total) })),
+    h('p', { class: 'muted' }, page.total_capped ? t('audit.countMore', { total: formatNumber(page.total) })
+      : t('audit.count', { total: formatNumber(page.total) })),
     page.items.length ? dataTable(cols, page.items, { caption: t('audit.title') }) : empty(t('audit.none')),
     pager(page, (o) => ctx.go('/audit', { ...current, offset: o })));
 }
