@@ -277,6 +277,7 @@ static void bind_filter(sqlite3_stmt *st, const struct audit_filter *f)
 #define BY_OBJECT " WHERE object_type = ?3 AND object_id = ?4 AND" AUDIT_COND
 #define BY_ACTOR " WHERE actor_id = ?1 AND" AUDIT_COND
 #define BY_ACTION " WHERE action = ?2 AND" AUDIT_COND
+#define BY_TIME " WHERE at_ms >= ifnull(?6, 0) AND at_ms < ifnull(?7, 9e18) AND" AUDIT_COND
 #define BY_NONE " WHERE" AUDIT_COND
 #define AUDIT_LIMIT " ORDER BY id DESC LIMIT ?9 OFFSET ?10"
 
@@ -284,9 +285,9 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new, 
 	       bool *capped)
 {
 	/* The log holds every read of personal data: millions of records in a
-	 * county.  The statement is led by an index (an object, an actor or an
-	 * exact action, in that order); otherwise the newest records are read
-	 * backwards until the page is full.  Counting stops at 10,001. */
+	 * county.  The statement is led by an index (an object, an actor, an
+	 * exact action or a period, in that order); otherwise the newest records
+	 * are read backwards until the page is full.  Counting stops at 10,001. */
 	bool prefix = f->action != NULL && f->action[0] && f->action[strlen(f->action) - 1] == '.';
 	sqlite3_stmt *count, *st;
 	if (f->object_type != NULL && f->object_id != NULL) {
@@ -301,6 +302,10 @@ int audit_list(struct db *db, const struct audit_filter *f, json_t **items_new, 
 		count = db_stmt(db, "SELECT count(*) FROM (SELECT 1 FROM audit_log" BY_ACTION
 				    " LIMIT 10001)");
 		st = db_stmt(db, "SELECT" AUDIT_COLUMNS BY_ACTION AUDIT_LIMIT);
+	} else if (f->from_ms != 0 || f->to_ms != 0) {
+		count = db_stmt(db, "SELECT count(*) FROM (SELECT 1 FROM audit_log" BY_TIME
+				    " LIMIT 10001)");
+		st = db_stmt(db, "SELECT" AUDIT_COLUMNS BY_TIME AUDIT_LIMIT);
 	} else {
 		count = db_stmt(db, "SELECT count(*) FROM (SELECT 1 FROM audit_log" BY_NONE
 				    " LIMIT 10001)");
