@@ -73,11 +73,36 @@ int64_t clock_mono_us(void)
 
 void clock_iso_ms(int64_t ms, char *buf, size_t len)
 {
-	time_t s = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&s, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+	/* The access log stamps every request: the date and time of the last
+	 * second formatted by this thread are kept, only the milliseconds are
+	 * written anew. */
+	static _Thread_local int64_t cached_s = INT64_MIN;
+	static _Thread_local char cached[64];
+	int64_t sec = ms / 1000;
+	int milli = (int)(ms % 1000);
+	if (milli < 0) {
+		sec--;
+		milli += 1000;
+	}
+	if (sec != cached_s) {
+		time_t t = (time_t)sec;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		snprintf(cached, sizeof(cached), "%04d-%02d-%02dT%02d:%02d:%02d.",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec);
+		cached_s = sec;
+	}
+	char out[72];
+	size_t n = strlen(cached);
+	memcpy(out, cached, n);
+	out[n] = (char)('0' + milli / 100);
+	out[n + 1] = (char)('0' + milli / 10 % 10);
+	out[n + 2] = (char)('0' + milli % 10);
+	out[n + 3] = 'Z';
+	size_t m = n + 4 < len ? n + 4 : len - 1;
+	memcpy(buf, out, m);
+	buf[m] = '\0';
 }
 
 void clock_iso(int64_t s, char *buf, size_t len)

@@ -75,17 +75,10 @@ void sbuf_json_str(struct sbuf *b, const char *s)
 		size_t n = 2;
 		switch (c) {
 		case '"':
-		case '\\':
-			break;
-		case '\n':
-			esc[1] = 'n';
-			break;
-		case '\r':
-			esc[1] = 'r';
-			break;
-		case '\t':
-			esc[1] = 't';
-			break;
+		case '\\': break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
 		default:
 			memcpy(esc + 1, "u00", 3);
 			esc[4] = hex[c >> 4];
@@ -108,9 +101,14 @@ void sbuf_json_key(struct sbuf *b, const char *key)
 
 void sbuf_json_int(struct sbuf *b, int64_t v)
 {
-	char t[24];
-	int n = snprintf(t, sizeof(t), "%lld", (long long)v);
-	sbuf_append(b, t, (size_t)n);
+	char t[24], *q = t + sizeof(t);
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--q = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--q = '-';
+	sbuf_append(b, q, (size_t)(t + sizeof(t) - q));
 }
 
 char *sbuf_steal(struct sbuf *b)

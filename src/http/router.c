@@ -60,18 +60,18 @@ static bool match(struct req *r, const char *pattern, const char *path, bool sto
 
 int router_match(struct req *r, const char *method, const char *path)
 {
-	bool path_seen = false;
 	const char *m = strcmp(method, "HEAD") == 0 ? "GET" : method;
-	for (size_t i = 0; i < routes_count; i++) {
-		if (!match(r, routes[i].path, path, false))
-			continue;
-		path_seen = true;
-		if (strcmp(routes[i].method, m) == 0) {
+	/* The routes of the method first (a method compares faster than a
+	 * path); the others only to tell 405 from 404. */
+	for (size_t i = 0; i < routes_count; i++)
+		if (strcmp(routes[i].method, m) == 0 && match(r, routes[i].path, path, false)) {
 			match(r, routes[i].path, path, true);
 			return (int)i;
 		}
-	}
-	return path_seen ? ROUTER_NO_METHOD : ROUTER_NO_PATH;
+	for (size_t i = 0; i < routes_count; i++)
+		if (match(r, routes[i].path, path, false))
+			return ROUTER_NO_METHOD;
+	return ROUTER_NO_PATH;
 }
 
 const char *router_allowed(struct req *r, const char *path)
