@@ -198,6 +198,7 @@ static int cmd_serve(int argc, char **argv)
 		.path = cfg.db_path,
 		.synchronous_normal = cfg.synchronous_normal,
 		.busy_timeout_ms = cfg.busy_timeout_ms,
+		.write_gate = true,
 	};
 	db_pool_configure(&opt);
 	if (events_sweeper_start(&opt, cfg.sweep_s) != RC_OK) {

@@ -19,6 +19,10 @@ struct db_options {
 	bool synchronous_normal; /* default FULL: acknowledged writes survive power loss */
 	int busy_timeout_ms;
 	bool create; /* create the file when missing */
+	/* Queue this process's writers in order (the server's connections):
+	 * one connection per thread, and a thread never opens a transaction
+	 * on a second connection while it holds one. */
+	bool write_gate;
 };
 
 /* Open a connection and apply the pragmas (WAL, foreign keys, synchronous,

@@ -719,7 +719,8 @@ int server_run(const struct config *c)
 	metrics_init(routes_count);
 	struct db_options wopt = {.path = c->db_path,
 				  .synchronous_normal = c->synchronous_normal,
-				  .busy_timeout_ms = c->busy_timeout_ms};
+				  .busy_timeout_ms = c->busy_timeout_ms,
+				  .write_gate = true};
 	if (audit_reads_start(&wopt) != RC_OK) {
 		log_error("cannot start the audit writer");
 		access_log_close();
