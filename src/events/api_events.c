@@ -68,67 +68,11 @@ static const char *category_unit_ok(struct req *r)
 	return ok ? NULL : "unit_id";
 }
 
-int api_event_categories_create(struct req *r)
+/* Set the fields of the request's body on category code; absent fields
+ * keep their value, unit_id null removes the default unit.  RC_NOT_FOUND
+ * when there is no such category. */
+static int category_apply(struct req *r, const char *code)
 {
-	const char *code = in_str(r, "code"), *parent = in_str(r, "parent_code");
-	/* 大类 two digits, 小类 four starting with their 大类's. */
-	size_t len = strlen(code);
-	if (!((parent == NULL && len == 2) || (parent != NULL && len == 4 && strlen(parent) == 2 &&
-					       strncmp(code, parent, 2) == 0)) ||
-	    strspn(code, "0123456789") != len)
-		return req_fail(r, RC_VALIDATION_FAILED, "code",
-				"two digits for a category, four starting with its category's "
-				"for a sub-category");
-	if (category_unit_ok(r) != NULL)
-		return req_fail(r, RC_VALIDATION_FAILED, "unit_id", "no such handling unit");
-	int rc = req_tx_begin(r);
-	if (rc != RC_OK)
-		return rc;
-	sqlite3_stmt *st = db_stmt(
-		r->db,
-		"INSERT INTO event_categories (code, parent_code, name, name_en, kind,"
-		" unit_id, register_limit, register_unit, dispatch_limit, dispatch_unit,"
-		" handle_limit, handle_unit, open311) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-		" ?9, ?10, ?11, ?12, ?13 WHERE ?2 IS NULL OR EXISTS (SELECT 1 FROM event_categories"
-		" WHERE code = ?2 AND parent_code IS NULL)");
-	if (st == NULL)
-		return req_tx_end(r, RC_INTERNAL);
-	db_bind_text(st, 1, code);
-	db_bind_text(st, 2, parent);
-	db_bind_text(st, 3, in_str(r, "name"));
-	db_bind_text(st, 4, in_str(r, "name_en"));
-	db_bind_text(st, 5, in_str(r, "kind"));
-	if (in_int(r, "unit_id", 0))
-		sqlite3_bind_int64(st, 6, in_int(r, "unit_id", 0));
-	sqlite3_bind_int64(st, 7, in_int(r, "register_limit", 1));
-	db_bind_text(st, 8, in_str(r, "register_unit") ? in_str(r, "register_unit") : "hours");
-	sqlite3_bind_int64(st, 9, in_int(r, "dispatch_limit", 1));
-	db_bind_text(st, 10, in_str(r, "dispatch_unit") ? in_str(r, "dispatch_unit") : "hours");
-	sqlite3_bind_int64(st, 11, in_int(r, "handle_limit", 3));
-	db_bind_text(st, 12, in_str(r, "handle_unit") ? in_str(r, "handle_unit") : "days");
-	/* Things (parts, events) are offered on Open311 unless said otherwise;
-	 * matters about people are not. */
-	sqlite3_bind_int(st, 13, in_bool(r, "open311", strcmp(in_str(r, "kind"), "social") != 0));
-	rc = db_step_done(r->db, st);
-	if (rc == RC_OK && db_changes(r->db) == 0)
-		rc = req_fail(r, RC_VALIDATION_FAILED, "parent_code", "no such category (大类)");
-	else if (rc == RC_CONFLICT)
-		req_fail(r, rc, "code", "this code is taken");
-	if (rc == RC_OK)
-		rc = req_audit(r, NULL, "event_category", code, 0, json_incref(r->in));
-	rc = req_tx_end(r, rc);
-	return rc == RC_OK ? category_reply(r, 201, code) : rc;
-}
-
-int api_event_categories_update(struct req *r)
-{
-	const char *code = r->params[0];
-	if (category_unit_ok(r) != NULL)
-		return req_fail(r, RC_VALIDATION_FAILED, "unit_id", "no such handling unit");
-	int rc = req_tx_begin(r);
-	if (rc != RC_OK)
-		return rc;
-	/* Absent fields keep their value; unit_id null removes the default. */
 	sqlite3_stmt *st = db_stmt(
 		r->db, "UPDATE event_categories SET name = ifnull(?2, name),"
 		       " name_en = ifnull(?3, name_en),"
@@ -142,7 +86,7 @@ int api_event_categories_update(struct req *r)
 		       " open311 = ifnull(?13, open311)"
 		       " WHERE code = ?1");
 	if (st == NULL)
-		return req_tx_end(r, RC_INTERNAL);
+		return RC_INTERNAL;
 	db_bind_text(st, 1, code);
 	db_bind_text(st, 2, in_str(r, "name"));
 	db_bind_text(st, 3, in_str(r, "name_en"));
@@ -160,7 +104,64 @@ int api_event_categories_update(struct req *r)
 		sqlite3_bind_int(st, 12, in_bool(r, "active", true));
 	if (in_has(r, "open311"))
 		sqlite3_bind_int(st, 13, in_bool(r, "open311", false));
-	rc = db_step_one(r->db, st);
+	return db_step_one(r->db, st);
+}
+
+int api_event_categories_create(struct req *r)
+{
+	const char *code = in_str(r, "code"), *parent = in_str(r, "parent_code");
+	/* 大类 two digits, 小类 four starting with their 大类's. */
+	size_t len = strlen(code);
+	if (!((parent == NULL && len == 2) || (parent != NULL && len == 4 && strlen(parent) == 2 &&
+					       strncmp(code, parent, 2) == 0)) ||
+	    strspn(code, "0123456789") != len)
+		return req_fail(r, RC_VALIDATION_FAILED, "code",
+				"two digits for a category, four starting with its category's "
+				"for a sub-category");
+	if (category_unit_ok(r) != NULL)
+		return req_fail(r, RC_VALIDATION_FAILED, "unit_id", "no such handling unit");
+	int rc = req_tx_begin(r);
+	if (rc != RC_OK)
+		return rc;
+	/* The row with its names, then the limits and unit as an update would
+	 * set them (the table's defaults for what is not given). */
+	sqlite3_stmt *st = db_stmt(
+		r->db,
+		"INSERT INTO event_categories (code, parent_code, name, name_en, kind, open311)"
+		" SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE ?2 IS NULL OR EXISTS (SELECT 1"
+		" FROM event_categories WHERE code = ?2 AND parent_code IS NULL)");
+	if (st == NULL)
+		return req_tx_end(r, RC_INTERNAL);
+	db_bind_text(st, 1, code);
+	db_bind_text(st, 2, parent);
+	db_bind_text(st, 3, in_str(r, "name"));
+	db_bind_text(st, 4, in_str(r, "name_en"));
+	db_bind_text(st, 5, in_str(r, "kind"));
+	/* Things (parts, events) are offered on Open311 unless said otherwise;
+	 * matters about people are not. */
+	sqlite3_bind_int(st, 6, in_bool(r, "open311", strcmp(in_str(r, "kind"), "social") != 0));
+	rc = db_step_done(r->db, st);
+	if (rc == RC_OK && db_changes(r->db) == 0)
+		rc = req_fail(r, RC_VALIDATION_FAILED, "parent_code", "no such category (大类)");
+	else if (rc == RC_CONFLICT)
+		req_fail(r, rc, "code", "this code is taken");
+	if (rc == RC_OK)
+		rc = category_apply(r, code);
+	if (rc == RC_OK)
+		rc = req_audit(r, NULL, "event_category", code, 0, json_incref(r->in));
+	rc = req_tx_end(r, rc);
+	return rc == RC_OK ? category_reply(r, 201, code) : rc;
+}
+
+int api_event_categories_update(struct req *r)
+{
+	const char *code = r->params[0];
+	if (category_unit_ok(r) != NULL)
+		return req_fail(r, RC_VALIDATION_FAILED, "unit_id", "no such handling unit");
+	int rc = req_tx_begin(r);
+	if (rc != RC_OK)
+		return rc;
+	rc = category_apply(r, code);
 	if (rc == RC_NOT_FOUND)
 		req_fail(r, rc, NULL, NULL);
 	if (rc == RC_OK)
