@@ -349,13 +349,24 @@ int api_handling_units_members_list(struct req *r)
 static int locate(struct req *r, struct event_in *in, char code[16])
 {
 	if (in->address_id) {
-		sqlite3_stmt *st = db_stmt(r->db, "SELECT code FROM addresses WHERE id = ?");
+		/* The building's position, when it has one, places the event on
+		 * the map and among the possible duplicates of its neighbours. */
+		sqlite3_stmt *st = db_stmt(r->db, "SELECT a.code, b.lat, b.lon FROM addresses a"
+						  " JOIN buildings b ON b.id = a.building_id"
+						  " WHERE a.id = ?");
 		if (st == NULL)
 			return RC_INTERNAL;
 		sqlite3_bind_int64(st, 1, in->address_id);
 		bool found = sqlite3_step(st) == SQLITE_ROW;
-		if (found)
+		if (found) {
 			snprintf(code, 16, "%s", db_col_text(st, 0));
+			if (!in->has_point && sqlite3_column_type(st, 1) != SQLITE_NULL &&
+			    sqlite3_column_type(st, 2) != SQLITE_NULL) {
+				in->has_point = true;
+				in->lat = sqlite3_column_double(st, 1);
+				in->lon = sqlite3_column_double(st, 2);
+			}
+		}
 		sqlite3_reset(st);
 		if (!found || principal_scope(r->who, PERM_EVENT_REPORT, code, NULL) != RC_OK)
 			return req_fail(r, RC_VALIDATION_FAILED, "address_id",

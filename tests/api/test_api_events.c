@@ -292,8 +292,8 @@ static void test_catalogue_and_units(void **state)
 	assert_string_equal(err_field(r), "username");
 	resp_free(r);
 	char path[96];
-	snprintf(path, sizeof(path), "/api/v1/handling-units/%lld/members/%lld", (long long)comm_unit,
-		 (long long)grid_user);
+	snprintf(path, sizeof(path), "/api/v1/handling-units/%lld/members/%lld",
+		 (long long)comm_unit, (long long)grid_user);
 	r = call(&S, "DELETE", path, town, NULL);
 	assert_status(r, 403);
 	resp_free(r);
@@ -736,6 +736,25 @@ static void test_possible_duplicates_and_location(void **state)
 	size_t i;
 	json_t *v;
 	json_array_foreach(jget(r->json, "items"), i, v) assert_true(jint(v, "id") != first);
+	resp_free(r);
+	/* A report at an address whose building has a position takes that
+	 * position: it is on the map and among its neighbours' duplicates. */
+	r = call(&S, "POST", "/api/v1/addresses", comm,
+		 "{\"grid_id\":%lld,\"street\":\"枫源路\",\"number\":\"20号\",\"lat\":29.6610,"
+		 "\"lon\":120.1610}",
+		 (long long)grid_id);
+	assert_status(r, 201);
+	int64_t placed = jint(r->json, "id");
+	resp_free(r);
+	char where[64];
+	snprintf(where, sizeof(where), "\"address_id\":%lld", (long long)placed);
+	int64_t at_address = report(comm, "1104", where);
+	r = get(town, "/api/v1/events/%lld", (long long)at_address);
+	assert_true(json_number_value(jget(r->json, "lat")) > 29.6609 &&
+		    json_number_value(jget(r->json, "lat")) < 29.6611);
+	resp_free(r);
+	r = get(grid, "/api/v1/events/nearby?category=1104&lat=29.6612&lon=120.1610");
+	assert_int_equal(jint(r->json, "items.0.id"), at_address);
 	resp_free(r);
 	/* A point outside every grid, a category that is not a sub-category,
 	 * no location at all. */
