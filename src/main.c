@@ -28,6 +28,7 @@
 #include "demo/people_gen.h"
 #include "core/str.h"
 #include "registry/import.h"
+#include "registry/visits.h"
 #include "http/server.h"
 #include "org/divisions.h"
 #include "org/org.h"
@@ -206,7 +207,14 @@ static int cmd_serve(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
+	if (registry_stats_refresher_start(&opt) != RC_OK) {
+		fprintf(stderr, "cannot start the statistics refresher\n");
+		events_sweeper_stop();
+		status = 1;
+		goto out;
+	}
 	status = server_run(&cfg);
+	registry_stats_refresher_stop();
 	events_sweeper_stop();
 out:
 	config_free(&cfg);

@@ -29,5 +29,9 @@ int visits_list(struct db *db, const char *roots, bool pending, const struct lis
  * by residence type, age band (0-17, 18-59, 60-79, 80+) and the tags p may
  * see, households and buildings. */
 int registry_stats(struct db *db, const char *code, const struct principal *p, json_t **out_new);
+/* Recompute stale statistics of towns and larger on a connection of its
+ * own (the server); without it they are recomputed by the request. */
+int registry_stats_refresher_start(const struct db_options *o);
+void registry_stats_refresher_stop(void);
 
 #endif

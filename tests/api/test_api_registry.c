@@ -77,8 +77,7 @@ static const char *enc(const char *s)
 
 /* A GB 11643 citizen number: region, YYYYMMDD from birth (YYYY-MM-DD), a
  * three-digit sequence and the MOD 11-2 check character. */
-static void citizen_id(char out[19], const char *region, const char *birth, unsigned seq,
-		       bool male)
+static void citizen_id(char out[19], const char *region, const char *birth, unsigned seq, bool male)
 {
 	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
 	/* GB 11643: the 17th digit is odd for men, even for women. */
@@ -687,8 +686,8 @@ static void test_resident_validation(void **state)
 		{"unknown ethnicity", "ethnicity", json_string("火星族"), 422, "ethnicity"},
 		{"unknown field", "nickname", json_string("小王"), 422, "nickname"},
 		{"empty name", "name", json_string(""), 422, "name"},
-		{"gender differs from the number (odd 17th digit: male)", "gender", json_string("female"), 422,
-		 "gender"},
+		{"gender differs from the number (odd 17th digit: male)", "gender",
+		 json_string("female"), 422, "gender"},
 		{"not a date", "birth_date", json_string("1985-02-30"), 422, "birth_date"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -729,8 +728,8 @@ static void test_resident_validation(void **state)
 
 	/* The good number registers; the same number again is a conflict. */
 	json_t *b = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "household_id",
-			      (json_int_t)hh, "name", "钟敏", "gender", "male", "birth_date",
-			      birth, "id_type", "citizen", "id_number", good, "residence_type",
+			      (json_int_t)hh, "name", "钟敏", "gender", "male", "birth_date", birth,
+			      "id_type", "citizen", "id_number", good, "residence_type",
 			      "registered", "ethnicity", "畲族", "employment", "farmer");
 	r = jsend(gw1, "POST", "/api/v1/residents", b);
 	assert_status(r, 201);
@@ -1882,7 +1881,37 @@ static void test_statistics(void **state)
 	json_t *row = stats_row(r->json, "330681109002");
 	assert_non_null(row);
 	assert_int_equal(jint(row, "residents"), 6);
+	assert_int_equal(jint(row, "by_tag.community_correction"), 1);
+	int64_t town_id = jint(r->json, "node.id");
+	char computed[40];
+	snprintf(computed, sizeof(computed), "%s", jstr(r->json, "computed_at"));
 	resp_free(r);
+	/* The town's figures are kept with every tag; the department officer
+	 * reading the same kept copy still does not see the judicial one. */
+	r = getf(dept, "/api/v1/registry/stats?org_id=%lld", (long long)town_id);
+	assert_status(r, 200);
+	assert_int_equal(jint(stats_row(r->json, "330681109002"), "residents"), 6);
+	assert_not_in_body(r, "community_correction");
+	resp_free(r);
+	/* A minute later the kept copy is still answered at once, and the next
+	 * one is computed behind it. */
+	srv_clock(&S, 61);
+	r = getf(town, "/api/v1/registry/stats");
+	assert_status(r, 200);
+	assert_string_equal(jstr(r->json, "computed_at"), computed);
+	resp_free(r);
+	bool refreshed = false;
+	for (int i = 0; i < 100 && !refreshed; i++) {
+		r = getf(town, "/api/v1/registry/stats");
+		refreshed = strcmp(jstr(r->json, "computed_at"), computed) != 0;
+		resp_free(r);
+		if (!refreshed) {
+			struct timespec ts = {0, 20 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	assert_true(refreshed);
+	srv_clock(&S, 0);
 	r = getf(comm, "/api/v1/registry/stats?org_id=%lld", (long long)tianzhu);
 	assert_status(r, 404);
 	resp_free(r);
@@ -2006,7 +2035,8 @@ static void test_reads_are_audited(void **state)
 	r = jsend(gw1, "POST", "/api/v1/units",
 		  json_pack("{s:s, s:s, s:s, s:s, s:I}", "name", "屠记茶馆", "type",
 			    "individual_business", "contact_name", "屠文", "phone", "13905751234",
-			    "address_id", (json_int_t)new_address(gw1, grid1, "枫源路", "141号", NULL)));
+			    "address_id",
+			    (json_int_t)new_address(gw1, grid1, "枫源路", "141号", NULL)));
 	assert_status(r, 201);
 	int64_t unit = jint(r->json, "id");
 	resp_free(r);
