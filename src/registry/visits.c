@@ -257,9 +257,36 @@ static void stats_keep(const char *code, const json_t *stats)
 	pthread_mutex_unlock(&stats_lock);
 }
 
+/* The counties' figures are the ones asked for first and take longest:
+ * compute them when the server starts (a deployment serves a county, a
+ * district or a city; at most eight are warmed). */
+static void warm_counties(void)
+{
+	char codes[8][16];
+	int n = 0;
+	sqlite3_stmt *st = db_stmt(
+		stats_db, "SELECT code FROM org WHERE level = 'county' ORDER BY code LIMIT 8");
+	while (st != NULL && n < 8 && sqlite3_step(st) == SQLITE_ROW)
+		snprintf(codes[n++], sizeof(codes[0]), "%.15s", db_col_text(st, 0));
+	if (st != NULL)
+		sqlite3_reset(st);
+	for (int i = 0; i < n && !stats_stopping; i++) {
+		json_t *fresh = NULL;
+		char at[32];
+		if (compute_stats(stats_db, codes[i], &fresh) == RC_OK) {
+			clock_iso(clock_now(), at, sizeof(at));
+			json_object_set_new(fresh, "computed_at", json_string(at));
+			stats_keep(codes[i], fresh);
+			json_decref(fresh);
+		}
+		db_release(stats_db);
+	}
+}
+
 static void *stats_loop(void *arg)
 {
 	(void)arg;
+	warm_counties();
 	pthread_mutex_lock(&stats_lock);
 	while (!stats_stopping) {
 		char code[16] = "";
