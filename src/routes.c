@@ -419,8 +419,9 @@ static const struct field events_query[] = {
 static const struct field events_mine_query[] = {{"state", FT_ENUM, 0, 0, 0, event_states, NULL, NULL}, PAGE_QUERY, {0}};
 static const struct field nearby_query[] = {
 	{"category", FT_STRING, FIELD_REQUIRED, 2, 16, NULL, NULL, NULL},
-	{"lat", FT_NUMBER, FIELD_REQUIRED, 0, 0, NULL, registry_field_latitude, NULL},
-	{"lon", FT_NUMBER, FIELD_REQUIRED, 0, 0, NULL, registry_field_longitude, NULL},
+	{"lat", FT_NUMBER, 0, 0, 0, NULL, registry_field_latitude, "a point, or"},
+	{"lon", FT_NUMBER, 0, 0, 0, NULL, registry_field_longitude, NULL},
+	{"address_id", FT_ID, 0, 0, 0, NULL, NULL, "a standard address (its building's position)"},
 	{0},
 };
 static const struct field reason_body[] = {{"reason", FT_STRING, FIELD_REQUIRED, 1, 500, NULL, NULL, NULL}, {0}};

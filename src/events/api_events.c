@@ -447,13 +447,38 @@ int api_events_nearby(struct req *r)
 	const char *roots = principal_roots(r->who, PERM_EVENT_REPORT, &r->arena);
 	if (roots == NULL)
 		return req_fail(r, RC_FORBIDDEN, NULL, NULL);
-	json_t *items;
-	int rc = events_nearby(r->db, roots, q_str(r, "category"),
-			       json_number_value(json_object_get(r->query, "lat")),
-			       json_number_value(json_object_get(r->query, "lon")), 100, 7, &items);
+	/* At an address, its building's position; one without a position has
+	 * no neighbours to compare with. */
+	double lat = json_number_value(json_object_get(r->query, "lat"));
+	double lon = json_number_value(json_object_get(r->query, "lon"));
+	bool located = json_object_get(r->query, "lat") && json_object_get(r->query, "lon");
+	if (q_int(r, "address_id", 0) != 0) {
+		sqlite3_stmt *st =
+			db_stmt(r->db, "SELECT b.lat, b.lon FROM addresses a JOIN buildings b"
+				       " ON b.id = a.building_id WHERE a.id = ?"
+				       " AND b.lat IS NOT NULL AND b.lon IS NOT NULL");
+		if (st == NULL)
+			return RC_INTERNAL;
+		sqlite3_bind_int64(st, 1, q_int(r, "address_id", 0));
+		located = sqlite3_step(st) == SQLITE_ROW;
+		if (located) {
+			lat = sqlite3_column_double(st, 0);
+			lon = sqlite3_column_double(st, 1);
+		}
+		sqlite3_reset(st);
+	}
+	if (!located && q_int(r, "address_id", 0) == 0)
+		return req_fail(r, RC_VALIDATION_FAILED, "lat",
+				"give a point (lat, lon) or an address_id");
+	json_t *items = NULL;
+	int rc = located ? events_nearby(r->db, roots, q_str(r, "category"), lat, lon, 100, 7,
+					 &items)
+			 : RC_OK;
 	if (rc != RC_OK)
 		return rc;
-	return req_reply(r, 200, json_pack("{s:o}", "items", items));
+	if (items == NULL)
+		items = json_array();
+	return req_reply(r, 200, json_pack("{s:o, s:b}", "items", items, "located", located));
 }
 
 static int list_reply(struct req *r, struct event_filter *f)

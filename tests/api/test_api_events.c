@@ -756,6 +756,21 @@ static void test_possible_duplicates_and_location(void **state)
 	r = get(grid, "/api/v1/events/nearby?category=1104&lat=29.6612&lon=120.1610");
 	assert_int_equal(jint(r->json, "items.0.id"), at_address);
 	resp_free(r);
+	/* Asking at the same address compares from the building; at an address
+	 * without a position there is nothing to compare with. */
+	r = get(grid, "/api/v1/events/nearby?category=1104&address_id=%lld", (long long)placed);
+	assert_status(r, 200);
+	assert_true(json_is_true(jget(r->json, "located")));
+	assert_int_equal(jint(r->json, "items.0.id"), at_address);
+	resp_free(r);
+	r = get(grid, "/api/v1/events/nearby?category=1104&address_id=%lld", (long long)address_id);
+	assert_status(r, 200);
+	assert_true(json_is_false(jget(r->json, "located")));
+	assert_int_equal(json_array_size(jget(r->json, "items")), 0);
+	resp_free(r);
+	r = get(grid, "/api/v1/events/nearby?category=1104");
+	assert_status(r, 422);
+	resp_free(r);
 	/* A point outside every grid, a category that is not a sub-category,
 	 * no location at all. */
 	r = post(grid, "{\"category\":\"1103\",\"description\":\"积水\",\"lat\":30.5,\"lon\":121}",

@@ -173,8 +173,10 @@ export async function render(view, ctx) {
       }
     }
     // Possible duplicates first: the same category within 100 m, still open.
-    if (body.lat !== undefined && !where.confirmed) {
-      const near = await api('GET', '/events/nearby', { query: { category: body.category, lat: body.lat, lon: body.lon } });
+    if (!where.confirmed) {
+      // At an address the server compares from its building's position, when it has one.
+      const at = body.address_id ? { address_id: body.address_id } : { lat: body.lat, lon: body.lon };
+      const near = await api('GET', '/events/nearby', { query: { category: body.category, ...at } });
       if (near.items.length) {
         showDuplicates(dupSlot, near.items, {
           onGo: () => { where.confirmed = true; form.requestSubmit(submit); },
