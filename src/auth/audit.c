@@ -230,14 +230,8 @@ static json_t *row_json(sqlite3_stmt *st)
 			  db_col_text(st, 5), "object_type", db_col_text(st, 6), "object_id",
 			  db_col_text(st, 7), "result", db_col_text(st, 9), "client_ip",
 			  db_col_text(st, 10), "request_id", db_col_text(st, 11), "detail", detail);
-	json_object_set_new(o, "actor_id",
-			    sqlite3_column_type(st, 2) == SQLITE_NULL
-				    ? json_null()
-				    : json_integer(sqlite3_column_int64(st, 2)));
-	json_object_set_new(o, "org_id",
-			    sqlite3_column_type(st, 8) == SQLITE_NULL
-				    ? json_null()
-				    : json_integer(sqlite3_column_int64(st, 8)));
+	json_object_set_new(o, "actor_id", db_col_json(st, 2));
+	json_object_set_new(o, "org_id", db_col_json(st, 8));
 	return o;
 }
 

@@ -355,18 +355,9 @@ int case_timeline(struct db *db, int64_t id, json_t **out_new)
 		json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "at", at, "actor_name",
 				      db_col_text(st, 2), "action", db_col_text(st, 3), "to_state",
 				      db_col_text(st, 5));
-		json_object_set_new(e, "actor_id",
-				    sqlite3_column_type(st, 1) == SQLITE_NULL
-					    ? json_null()
-					    : json_integer(sqlite3_column_int64(st, 1)));
-		json_object_set_new(e, "from_state",
-				    sqlite3_column_type(st, 4) == SQLITE_NULL
-					    ? json_null()
-					    : json_string(db_col_text(st, 4)));
-		json_object_set_new(e, "note",
-				    sqlite3_column_type(st, 6) == SQLITE_NULL
-					    ? json_null()
-					    : json_string(db_col_text(st, 6)));
+		json_object_set_new(e, "actor_id", db_col_json(st, 1));
+		json_object_set_new(e, "from_state", db_col_json(st, 4));
+		json_object_set_new(e, "note", db_col_json(st, 6));
 		json_t *detail = sqlite3_column_type(st, 7) == SQLITE_NULL
 					 ? NULL
 					 : json_loads(db_col_text(st, 7), 0, NULL);

@@ -8,6 +8,7 @@
 #ifndef GR_DB_DB_H
 #define GR_DB_DB_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -67,6 +68,8 @@ int db_step_one(struct db *db, sqlite3_stmt *st);
 
 /* Bind text, NULL when s is NULL. */
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* A column as JSON by its type: null, an integer, a real or a string. */
+json_t *db_col_json(sqlite3_stmt *st, int i);
 /* Column text, never NULL (empty string for SQL NULL). */
 const char *db_col_text(sqlite3_stmt *st, int i);
 

@@ -284,14 +284,8 @@ int event_categories_json(struct db *db, json_t **out_new)
 			sqlite3_column_int(st, 7), "unit", db_col_text(st, 8), "handle", "limit",
 			sqlite3_column_int(st, 9), "unit", db_col_text(st, 10), "active",
 			sqlite3_column_int(st, 12));
-		json_object_set_new(o, "parent_code",
-				    sqlite3_column_type(st, 1) == SQLITE_NULL
-					    ? json_null()
-					    : json_string(db_col_text(st, 1)));
-		json_object_set_new(o, "unit_id",
-				    sqlite3_column_type(st, 11) == SQLITE_NULL
-					    ? json_null()
-					    : json_integer(sqlite3_column_int64(st, 11)));
+		json_object_set_new(o, "parent_code", db_col_json(st, 1));
+		json_object_set_new(o, "unit_id", db_col_json(st, 11));
 		json_object_set_new(o, "open311", json_boolean(sqlite3_column_int(st, 13)));
 		json_array_append_new(items, o);
 	}
@@ -410,19 +404,6 @@ int event_create(struct db *db, const struct event_in *in, const char *code,
 	" (SELECT display_name FROM users WHERE id = c.assignee_id),"                          \
 	" (SELECT name FROM org WHERE code = c.code), c.postpone_request, e.feedback"
 
-static json_t *nullable_int(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL
-		       ? json_null()
-		       : json_integer(sqlite3_column_int64(st, i));
-}
-
-static json_t *nullable_text(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-							 : json_string(db_col_text(st, i));
-}
-
 static json_t *nullable_time(sqlite3_stmt *st, int i)
 {
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
@@ -441,9 +422,9 @@ static json_t *event_row(sqlite3_stmt *st, bool with_people)
 			  db_col_text(st, 4), "reported_at", nullable_time(st, 5), "category",
 			  db_col_text(st, 16), "source", db_col_text(st, 17), "description",
 			  db_col_text(st, 18), "version", (json_int_t)sqlite3_column_int64(st, 15));
-	json_object_set_new(o, "category_name", nullable_text(st, 26));
-	json_object_set_new(o, "grid_name", nullable_text(st, 29));
-	json_object_set_new(o, "stage", nullable_text(st, 8));
+	json_object_set_new(o, "category_name", db_col_json(st, 26));
+	json_object_set_new(o, "grid_name", db_col_json(st, 29));
+	json_object_set_new(o, "stage", db_col_json(st, 8));
 	json_object_set_new(o, "due_at", nullable_time(st, 9));
 	json_object_set_new(o, "warn_at", nullable_time(st, 10));
 	/* Deadline colour on the board: green, yellow after the warning time,
@@ -459,25 +440,19 @@ static json_t *event_row(sqlite3_stmt *st, bool with_people)
 	json_object_set_new(o, "reworks", json_integer(sqlite3_column_int(st, 12)));
 	json_object_set_new(o, "returns", json_integer(sqlite3_column_int(st, 13)));
 	json_object_set_new(o, "closed_at", nullable_time(st, 14));
-	json_object_set_new(o, "lat",
-			    sqlite3_column_type(st, 19) == SQLITE_NULL
-				    ? json_null()
-				    : json_real(sqlite3_column_double(st, 19)));
-	json_object_set_new(o, "lon",
-			    sqlite3_column_type(st, 20) == SQLITE_NULL
-				    ? json_null()
-				    : json_real(sqlite3_column_double(st, 20)));
-	json_object_set_new(o, "address_id", nullable_int(st, 21));
-	json_object_set_new(o, "score", nullable_int(st, 23));
-	json_object_set_new(o, "score_comment", nullable_text(st, 24));
-	json_object_set_new(o, "merged_into", nullable_int(st, 25));
-	json_object_set_new(o, "feedback", nullable_text(st, 31));
-	json_object_set_new(o, "unit_id", nullable_int(st, 6));
-	json_object_set_new(o, "unit_name", nullable_text(st, 27));
+	json_object_set_new(o, "lat", db_col_json(st, 19));
+	json_object_set_new(o, "lon", db_col_json(st, 20));
+	json_object_set_new(o, "address_id", db_col_json(st, 21));
+	json_object_set_new(o, "score", db_col_json(st, 23));
+	json_object_set_new(o, "score_comment", db_col_json(st, 24));
+	json_object_set_new(o, "merged_into", db_col_json(st, 25));
+	json_object_set_new(o, "feedback", db_col_json(st, 31));
+	json_object_set_new(o, "unit_id", db_col_json(st, 6));
+	json_object_set_new(o, "unit_name", db_col_json(st, 27));
 	if (with_people) {
-		json_object_set_new(o, "assignee_id", nullable_int(st, 7));
-		json_object_set_new(o, "assignee_name", nullable_text(st, 28));
-		json_object_set_new(o, "reporter_id", nullable_int(st, 22));
+		json_object_set_new(o, "assignee_id", db_col_json(st, 7));
+		json_object_set_new(o, "assignee_name", db_col_json(st, 28));
+		json_object_set_new(o, "reporter_id", db_col_json(st, 22));
 		json_t *pp = sqlite3_column_type(st, 30) == SQLITE_NULL
 				     ? NULL
 				     : json_loads(db_col_text(st, 30), 0, NULL);

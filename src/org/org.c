@@ -80,14 +80,8 @@ static json_t *row_json(sqlite3_stmt *st)
 			      (json_int_t)sqlite3_column_int64(st, 7));
 	int64_t parent = sqlite3_column_int64(st, 1);
 	json_object_set_new(o, "parent_id", parent ? json_integer(parent) : json_null());
-	json_object_set_new(o, "parent_name",
-			    sqlite3_column_type(st, 8) == SQLITE_NULL
-				    ? json_null()
-				    : json_string(db_col_text(st, 8)));
-	json_object_set_new(o, "supervision_phone",
-			    sqlite3_column_type(st, 5) == SQLITE_NULL
-				    ? json_null()
-				    : json_string(db_col_text(st, 5)));
+	json_object_set_new(o, "parent_name", db_col_json(st, 8));
+	json_object_set_new(o, "supervision_phone", db_col_json(st, 5));
 	return o;
 }
 

@@ -56,7 +56,8 @@ static int check_fields(const struct resident_in *in, bool create, struct refusa
 	};
 	if (create)
 		for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-			if (*(const char *const *)(const void *)((const char *)in + required[i].offset) == NULL)
+			if (*(const char *const *)(const void *)((const char *)in +
+								 required[i].offset) == NULL)
 				return refuse(no, required[i].name, "is required");
 	if (in->name && (*in->name == '\0' || utf8_count(in->name, strlen(in->name)) > 64))
 		return refuse(no, "name", "a name has 1 to 64 characters");
@@ -83,7 +84,8 @@ static int check_fields(const struct resident_in *in, bool create, struct refusa
 		if (strcmp(in->birth_date, today) > 0)
 			return refuse(no, "birth_date", "the birth date is in the future");
 	}
-	if (in->moved_in_on && (strlen(in->moved_in_on) != 10 || clock_parse_iso(in->moved_in_on, &t) != 0))
+	if (in->moved_in_on &&
+	    (strlen(in->moved_in_on) != 10 || clock_parse_iso(in->moved_in_on, &t) != 0))
 		return refuse(no, "moved_in_on", "a date is written YYYY-MM-DD");
 	return RC_OK;
 }
@@ -108,7 +110,8 @@ static int check_identity(const char *type, const char *number, const char *birt
 		return RC_OK;
 	}
 	if (!other_id_ok(number))
-		return refuse(no, "id_number", "a document number has 4 to 32 letters, digits or '-'");
+		return refuse(no, "id_number",
+			      "a document number has 4 to 32 letters, digits or '-'");
 	return RC_OK;
 }
 
@@ -146,12 +149,14 @@ int resident_insert(struct db *db, const struct resident_in *in, const struct lo
 	if (phone)
 		mask_phone(in->phone, phmask, sizeof(phmask));
 	int64_t now = clock_now();
-	sqlite3_stmt *st = db_stmt(db,
-		"INSERT INTO residents (household_id, address_id, relation, code, name, gender,"
-		" birth_date, id_type, id_enc, id_blind, id_mask, phone_enc, phone_blind, phone_mask,"
-		" ethnicity, residence_type, employment, moved_in_on, created_at, updated_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-		" ?18, ?19, ?19)");
+	sqlite3_stmt *st = db_stmt(
+		db, "INSERT INTO residents (household_id, address_id, relation, code, name, gender,"
+		    " birth_date, id_type, id_enc, id_blind, id_mask, phone_enc, phone_blind, "
+		    "phone_mask,"
+		    " ethnicity, residence_type, employment, moved_in_on, created_at, updated_at)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+		    "?16, ?17,"
+		    " ?18, ?19, ?19)");
 	if (st == NULL)
 		return RC_INTERNAL;
 	if (loc->household_id)
@@ -215,11 +220,12 @@ struct current {
 
 static int load_current(struct db *db, int64_t id, struct current *c)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT name, gender, birth_date, id_type, id_mask, ifnull(phone_mask, ''), ethnicity,"
-		" residence_type, employment, relation, ifnull(moved_in_on, ''), code,"
-		" ifnull(household_id, 0), ifnull(address_id, 0), id_enc, status = 'active'"
-		" FROM residents WHERE id = ?");
+	sqlite3_stmt *st = db_stmt(
+		db, "SELECT name, gender, birth_date, id_type, id_mask, ifnull(phone_mask, ''), "
+		    "ethnicity,"
+		    " residence_type, employment, relation, ifnull(moved_in_on, ''), code,"
+		    " ifnull(household_id, 0), ifnull(address_id, 0), id_enc, status = 'active'"
+		    " FROM residents WHERE id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -228,13 +234,13 @@ static int load_current(struct db *db, int64_t id, struct current *c)
 		sqlite3_reset(st);
 		return src == SQLITE_DONE ? RC_NOT_FOUND : db_rc(db, src);
 	}
-	char *dst[] = {c->name, c->gender, c->birth_date, c->id_type, c->id_mask, c->phone_mask,
-		       c->ethnicity, c->residence_type, c->employment, c->relation, c->moved_in_on,
-		       c->code};
-	size_t sizes[] = {sizeof(c->name), sizeof(c->gender), sizeof(c->birth_date),
-			  sizeof(c->id_type), sizeof(c->id_mask), sizeof(c->phone_mask),
+	char *dst[] = {c->name,       c->gender,     c->birth_date,  c->id_type,
+		       c->id_mask,    c->phone_mask, c->ethnicity,   c->residence_type,
+		       c->employment, c->relation,   c->moved_in_on, c->code};
+	size_t sizes[] = {sizeof(c->name),      sizeof(c->gender),         sizeof(c->birth_date),
+			  sizeof(c->id_type),   sizeof(c->id_mask),        sizeof(c->phone_mask),
 			  sizeof(c->ethnicity), sizeof(c->residence_type), sizeof(c->employment),
-			  sizeof(c->relation), sizeof(c->moved_in_on), sizeof(c->code)};
+			  sizeof(c->relation),  sizeof(c->moved_in_on),    sizeof(c->code)};
 	for (int i = 0; i < 12; i++)
 		snprintf(dst[i], sizes[i], "%s", db_col_text(st, i));
 	c->household_id = sqlite3_column_int64(st, 12);
@@ -316,22 +322,23 @@ int resident_update(struct db *db, int64_t id, const struct resident_in *in,
 		json_decref(changes);
 		return RC_OK;
 	}
-	sqlite3_stmt *st = db_stmt(db,
-		"UPDATE residents SET name = coalesce(?1, name), gender = coalesce(?2, gender),"
-		" birth_date = coalesce(?3, birth_date), id_type = coalesce(?4, id_type),"
-		" id_enc = CASE WHEN ?5 THEN ?6 ELSE id_enc END,"
-		" id_blind = CASE WHEN ?5 THEN ?7 ELSE id_blind END,"
-		" id_mask = CASE WHEN ?5 THEN ?8 ELSE id_mask END,"
-		" phone_enc = CASE WHEN ?9 THEN ?10 ELSE phone_enc END,"
-		" phone_blind = CASE WHEN ?9 THEN ?11 ELSE phone_blind END,"
-		" phone_mask = CASE WHEN ?9 THEN ?12 ELSE phone_mask END,"
-		" ethnicity = coalesce(?13, ethnicity), residence_type = coalesce(?14, residence_type),"
-		" employment = coalesce(?15, employment), relation = coalesce(?16, relation),"
-		" moved_in_on = coalesce(?17, moved_in_on),"
-		" household_id = CASE WHEN ?18 THEN ?19 ELSE household_id END,"
-		" address_id = CASE WHEN ?18 THEN ?20 ELSE address_id END,"
-		" code = CASE WHEN ?18 THEN ?21 ELSE code END,"
-		" version = version + 1, updated_at = ?22 WHERE id = ?23");
+	sqlite3_stmt *st = db_stmt(
+		db, "UPDATE residents SET name = coalesce(?1, name), gender = coalesce(?2, gender),"
+		    " birth_date = coalesce(?3, birth_date), id_type = coalesce(?4, id_type),"
+		    " id_enc = CASE WHEN ?5 THEN ?6 ELSE id_enc END,"
+		    " id_blind = CASE WHEN ?5 THEN ?7 ELSE id_blind END,"
+		    " id_mask = CASE WHEN ?5 THEN ?8 ELSE id_mask END,"
+		    " phone_enc = CASE WHEN ?9 THEN ?10 ELSE phone_enc END,"
+		    " phone_blind = CASE WHEN ?9 THEN ?11 ELSE phone_blind END,"
+		    " phone_mask = CASE WHEN ?9 THEN ?12 ELSE phone_mask END,"
+		    " ethnicity = coalesce(?13, ethnicity), residence_type = coalesce(?14, "
+		    "residence_type),"
+		    " employment = coalesce(?15, employment), relation = coalesce(?16, relation),"
+		    " moved_in_on = coalesce(?17, moved_in_on),"
+		    " household_id = CASE WHEN ?18 THEN ?19 ELSE household_id END,"
+		    " address_id = CASE WHEN ?18 THEN ?20 ELSE address_id END,"
+		    " code = CASE WHEN ?18 THEN ?21 ELSE code END,"
+		    " version = version + 1, updated_at = ?22 WHERE id = ?23");
 	if (st == NULL) {
 		json_decref(changes);
 		return RC_INTERNAL;
@@ -398,21 +405,15 @@ int resident_code(struct db *db, int64_t id, char code[16])
 }
 
 /* Columns of a resident row; resident_row() reads them in this order. */
-#define RESIDENT_COLUMNS                                                                    \
-	" r.id, r.name, r.gender, r.birth_date, r.id_type, r.id_mask, r.phone_mask,"         \
-	" r.ethnicity, r.residence_type, r.employment, r.relation, r.household_id,"           \
-	" r.address_id, r.code, r.moved_in_on, r.moved_out_on, r.status, r.version,"          \
+#define RESIDENT_COLUMNS                                                                          \
+	" r.id, r.name, r.gender, r.birth_date, r.id_type, r.id_mask, r.phone_mask,"              \
+	" r.ethnicity, r.residence_type, r.employment, r.relation, r.household_id,"               \
+	" r.address_id, r.code, r.moved_in_on, r.moved_out_on, r.status, r.version,"              \
 	" (SELECT " ADDRESS_TEXT_SQL " FROM addresses a JOIN buildings b ON b.id = a.building_id" \
-	"  WHERE a.id = r.address_id),"                                                       \
-	" (SELECT o.name FROM org o WHERE o.code = r.code),"                                  \
+	"  WHERE a.id = r.address_id),"                                                           \
+	" (SELECT o.name FROM org o WHERE o.code = r.code),"                                      \
 	" (SELECT group_concat(t.tag || char(31) || t.attrs || char(31) || ifnull(t.since, ''),"  \
 	"  char(30)) FROM resident_tags t WHERE t.resident_id = r.id)"
-
-static json_t *nullable_int(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-							 : json_integer(sqlite3_column_int64(st, i));
-}
 
 static void text_member(struct sbuf *b, const char *key, sqlite3_stmt *st, int i)
 {
@@ -459,7 +460,8 @@ static void tags_member(struct sbuf *b, const char *all, const struct principal 
 				sbuf_puts(b, "null");
 			} else {
 				char since[32];
-				snprintf(since, sizeof(since), "%.*s", (int)(end - us2 - 1), us2 + 1);
+				snprintf(since, sizeof(since), "%.*s", (int)(end - us2 - 1),
+					 us2 + 1);
 				sbuf_json_str(b, since);
 			}
 			sbuf_puts(b, "}");
@@ -488,9 +490,8 @@ static void resident_text(sqlite3_stmt *st, const struct principal *p, struct sb
 	static const struct {
 		const char *key;
 		int col;
-	} texts[] = {{"id_type", 4},    {"id_number", 5},      {"ethnicity", 7},
-		     {"residence_type", 8}, {"employment", 9}, {"relation", 10},
-		     {"code", 13},      {"status", 16}};
+	} texts[] = {{"id_type", 4},    {"id_number", 5}, {"ethnicity", 7}, {"residence_type", 8},
+		     {"employment", 9}, {"relation", 10}, {"code", 13},     {"status", 16}};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		sbuf_json_key(b, texts[i].key);
 		sbuf_json_str(b, db_col_text(st, texts[i].col));
@@ -523,7 +524,8 @@ static json_t *resident_row(sqlite3_stmt *st, const struct principal *p)
 int resident_text_get(struct db *db, int64_t id, const struct principal *p, struct sbuf *b,
 		      char code[16])
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT" RESIDENT_COLUMNS " FROM residents r WHERE r.id = ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "SELECT" RESIDENT_COLUMNS " FROM residents r WHERE r.id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -582,7 +584,8 @@ int resident_unmask(struct db *db, int64_t id, char *id_number, size_t idlen, ch
 int resident_tag_set(struct db *db, int64_t id, const char *tag, const json_t *attrs,
 		     const char *since, const struct actor *who)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT attrs FROM resident_tags WHERE resident_id = ? AND tag = ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "SELECT attrs FROM resident_tags WHERE resident_id = ? AND tag = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -596,9 +599,10 @@ int resident_tag_set(struct db *db, int64_t id, const char *tag, const json_t *a
 	json_t *none = attrs ? NULL : json_object();
 	char *text = json_dumps(attrs ? attrs : none, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(none);
-	st = db_stmt(db, "INSERT INTO resident_tags (resident_id, tag, attrs, since) VALUES (?,?,?,?)"
-			 " ON CONFLICT (resident_id, tag) DO UPDATE SET attrs = excluded.attrs,"
-			 " since = coalesce(excluded.since, since)");
+	st = db_stmt(db,
+		     "INSERT INTO resident_tags (resident_id, tag, attrs, since) VALUES (?,?,?,?)"
+		     " ON CONFLICT (resident_id, tag) DO UPDATE SET attrs = excluded.attrs,"
+		     " since = coalesce(excluded.since, since)");
 	if (st == NULL) {
 		free(text);
 		json_decref(old);
@@ -621,7 +625,8 @@ int resident_tag_set(struct db *db, int64_t id, const char *tag, const json_t *a
 	snprintf(field, sizeof(field), "tag.%s", tag);
 	json_t *changes = json_object();
 	if (old == NULL || !json_equal(old, now))
-		json_object_set_new(changes, field, json_pack("[o,O]", old ? old : json_null(), now));
+		json_object_set_new(changes, field,
+				    json_pack("[o,O]", old ? old : json_null(), now));
 	else
 		json_decref(old);
 	json_decref(now);
@@ -630,7 +635,8 @@ int resident_tag_set(struct db *db, int64_t id, const char *tag, const json_t *a
 
 int resident_tag_del(struct db *db, int64_t id, const char *tag, const struct actor *who)
 {
-	sqlite3_stmt *st = db_stmt(db, "DELETE FROM resident_tags WHERE resident_id = ? AND tag = ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "DELETE FROM resident_tags WHERE resident_id = ? AND tag = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -645,15 +651,16 @@ int resident_tag_del(struct db *db, int64_t id, const char *tag, const struct ac
 	return registry_version(db, "resident", id, who, json_pack("{s:[b,n]}", field, 1));
 }
 
-int resident_move(struct db *db, int64_t id, bool in, const struct location *loc,
-		  const char *on, const char *place, const char *reason, const struct actor *who)
+int resident_move(struct db *db, int64_t id, bool in, const struct location *loc, const char *on,
+		  const char *place, const char *reason, const struct actor *who)
 {
 	struct current c;
 	int rc = load_current(db, id, &c);
 	if (rc != RC_OK)
 		return rc;
-	sqlite3_stmt *st = db_stmt(db, "INSERT INTO resident_moves (resident_id, kind, on_date,"
-				       " place, reason, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?)");
+	sqlite3_stmt *st =
+		db_stmt(db, "INSERT INTO resident_moves (resident_id, kind, on_date,"
+			    " place, reason, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?)");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -668,9 +675,10 @@ int resident_move(struct db *db, int64_t id, bool in, const struct location *loc
 	if (rc != RC_OK)
 		return rc;
 	if (in) {
-		st = db_stmt(db, "UPDATE residents SET status = 'active', moved_in_on = ?1,"
-				 " moved_out_on = NULL, household_id = ?2, address_id = ?3, code = ?4,"
-				 " version = version + 1, updated_at = ?5 WHERE id = ?6");
+		st = db_stmt(db,
+			     "UPDATE residents SET status = 'active', moved_in_on = ?1,"
+			     " moved_out_on = NULL, household_id = ?2, address_id = ?3, code = ?4,"
+			     " version = version + 1, updated_at = ?5 WHERE id = ?6");
 		if (st == NULL)
 			return RC_INTERNAL;
 		db_bind_text(st, 1, on);
@@ -693,9 +701,9 @@ int resident_move(struct db *db, int64_t id, bool in, const struct location *loc
 	if (rc != RC_OK)
 		return rc;
 	return registry_version(db, "resident", id, who,
-				json_pack("{s:[s,s], s:[n,s]}", "status", in ? "moved_out" : "active",
-					  in ? "active" : "moved_out", in ? "moved_in_on" : "moved_out_on",
-					  on));
+				json_pack("{s:[s,s], s:[n,s]}", "status",
+					  in ? "moved_out" : "active", in ? "active" : "moved_out",
+					  in ? "moved_in_on" : "moved_out_on", on));
 }
 
 json_t *resident_moves_json(struct db *db, int64_t id)
@@ -707,22 +715,23 @@ json_t *resident_moves_json(struct db *db, int64_t id)
 		return arr;
 	sqlite3_bind_int64(st, 1, id);
 	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}", "kind", db_col_text(st, 0),
-						     "on", db_col_text(st, 1), "place",
-						     db_col_text(st, 2), "reason", db_col_text(st, 3)));
+		json_array_append_new(arr,
+				      json_pack("{s:s, s:s, s:s, s:s}", "kind", db_col_text(st, 0),
+						"on", db_col_text(st, 1), "place",
+						db_col_text(st, 2), "reason", db_col_text(st, 3)));
 	sqlite3_reset(st);
 	return arr;
 }
 
 /* Filters shared by every way of listing residents (parameters 3 to 8). */
-#define RESIDENT_FILTER                                                         \
-	" AND (?3 IS NULL OR r.residence_type = ?3) AND (?4 IS NULL OR r.status = ?4)" \
+#define RESIDENT_FILTER                                                                 \
+	" AND (?3 IS NULL OR r.residence_type = ?3) AND (?4 IS NULL OR r.status = ?4)"  \
 	" AND (?5 IS NULL OR r.birth_date <= ?5) AND (?6 IS NULL OR r.birth_date > ?6)" \
-	" AND (?7 IS NULL OR r.household_id = ?7)"                                    \
-	" AND (?8 IS NULL OR EXISTS (SELECT 1 FROM resident_tags t WHERE"           \
+	" AND (?7 IS NULL OR r.household_id = ?7)"                                      \
+	" AND (?8 IS NULL OR EXISTS (SELECT 1 FROM resident_tags t WHERE"               \
 	"  t.resident_id = r.id AND t.tag = ?8))"
-#define IN_ROOTS                                                               \
-	" EXISTS (SELECT 1 FROM json_each(?1) rt WHERE r.code >= rt.value"     \
+#define IN_ROOTS                                                           \
+	" EXISTS (SELECT 1 FROM json_each(?1) rt WHERE r.code >= rt.value" \
 	"  AND r.code < rt.value || ';')"
 
 static void bind_filter(sqlite3_stmt *st, const struct resident_filter *f)
@@ -764,36 +773,43 @@ static int statements(struct db *db, const struct resident_filter *f, sqlite3_st
 			 (f->status == NULL || strcmp(f->status, "active") == 0);
 	if (f->match && only_text) {
 		/* The index alone answers: scope and status are tokens of it. */
-		*count = db_stmt(db, "SELECT count(*) FROM search WHERE search MATCH ?2 AND rowid % 8 = 1");
+		*count = db_stmt(
+			db, "SELECT count(*) FROM search WHERE search MATCH ?2 AND rowid % 8 = 1");
 		*list = db_stmt(db, "SELECT" RESIDENT_COLUMNS " FROM search s JOIN residents r"
-				    " ON r.id = s.rowid / 8 WHERE search MATCH ?2 AND s.rowid % 8 = 1"
-				    RESIDENT_FILTER " ORDER BY s.rowid LIMIT ?9 OFFSET ?10");
+				    " ON r.id = s.rowid / 8 WHERE search MATCH ?2 AND s.rowid % 8 "
+				    "= 1" RESIDENT_FILTER " ORDER BY s.rowid LIMIT ?9 OFFSET ?10");
 	} else if (f->match) {
-		*count = db_stmt(db, "SELECT count(*) FROM search s JOIN residents r ON r.id = s.rowid / 8"
-				     " WHERE search MATCH ?2 AND s.rowid % 8 = 1" RESIDENT_FILTER);
+		*count = db_stmt(
+			db, "SELECT count(*) FROM search s JOIN residents r ON r.id = s.rowid / 8"
+			    " WHERE search MATCH ?2 AND s.rowid % 8 = 1" RESIDENT_FILTER);
 		*list = db_stmt(db, "SELECT" RESIDENT_COLUMNS " FROM search s JOIN residents r"
-				    " ON r.id = s.rowid / 8 WHERE search MATCH ?2 AND s.rowid % 8 = 1"
-				    RESIDENT_FILTER " ORDER BY s.rowid LIMIT ?9 OFFSET ?10");
+				    " ON r.id = s.rowid / 8 WHERE search MATCH ?2 AND s.rowid % 8 "
+				    "= 1" RESIDENT_FILTER " ORDER BY s.rowid LIMIT ?9 OFFSET ?10");
 	} else if (f->blind) {
 		*count = db_stmt(db, "SELECT count(*) FROM residents r WHERE (r.id_blind = ?2"
 				     " OR r.phone_blind = ?2) AND" IN_ROOTS RESIDENT_FILTER);
-		*list = db_stmt(db, "SELECT" RESIDENT_COLUMNS " FROM residents r WHERE (r.id_blind = ?2"
-				    " OR r.phone_blind = ?2) AND" IN_ROOTS RESIDENT_FILTER
-				    " ORDER BY r.id LIMIT ?9 OFFSET ?10");
+		*list = db_stmt(db,
+				"SELECT" RESIDENT_COLUMNS " FROM residents r WHERE (r.id_blind = ?2"
+				" OR r.phone_blind = ?2) AND" IN_ROOTS RESIDENT_FILTER
+				" ORDER BY r.id LIMIT ?9 OFFSET ?10");
 	} else if (f->tag) {
-		*count = db_stmt(db, "SELECT count(*) FROM resident_tags tg JOIN residents r"
-				     " ON r.id = tg.resident_id WHERE tg.tag = ?2 AND" IN_ROOTS
-				     RESIDENT_FILTER);
-		*list = db_stmt(db, "SELECT" RESIDENT_COLUMNS " FROM resident_tags tg JOIN residents r"
-				    " ON r.id = tg.resident_id WHERE tg.tag = ?2 AND" IN_ROOTS
-				    RESIDENT_FILTER " ORDER BY r.id LIMIT ?9 OFFSET ?10");
+		*count = db_stmt(
+			db,
+			"SELECT count(*) FROM resident_tags tg JOIN residents r"
+			" ON r.id = tg.resident_id WHERE tg.tag = ?2 AND" IN_ROOTS RESIDENT_FILTER);
+		*list = db_stmt(
+			db,
+			"SELECT" RESIDENT_COLUMNS " FROM resident_tags tg JOIN residents r"
+			" ON r.id = tg.resident_id WHERE tg.tag = ?2 AND" IN_ROOTS RESIDENT_FILTER
+			" ORDER BY r.id LIMIT ?9 OFFSET ?10");
 	} else {
 		*count = db_stmt(db, "SELECT count(*) FROM json_each(?1) rt JOIN residents r"
 				     " ON r.code >= rt.value AND r.code < rt.value || ';'"
 				     " WHERE 1" RESIDENT_FILTER);
-		*list = db_stmt(db, "SELECT" RESIDENT_COLUMNS " FROM json_each(?1) rt JOIN residents r"
-				    " ON r.code >= rt.value AND r.code < rt.value || ';' WHERE 1"
-				    RESIDENT_FILTER " ORDER BY r.code, r.id LIMIT ?9 OFFSET ?10");
+		*list = db_stmt(db,
+				"SELECT" RESIDENT_COLUMNS " FROM json_each(?1) rt JOIN residents r"
+				" ON r.code >= rt.value AND r.code < rt.value || ';' WHERE "
+				"1" RESIDENT_FILTER " ORDER BY r.code, r.id LIMIT ?9 OFFSET ?10");
 	}
 	return *count && *list ? RC_OK : RC_INTERNAL;
 }
@@ -853,8 +869,9 @@ int household_insert(struct db *db, const struct location *loc, const char *numb
 		     const struct actor *who, int64_t *id)
 {
 	int64_t now = clock_now();
-	sqlite3_stmt *st = db_stmt(db, "INSERT INTO households (address_id, code, number, created_at,"
-				       " updated_at) VALUES (?, ?, ?, ?, ?)");
+	sqlite3_stmt *st =
+		db_stmt(db, "INSERT INTO households (address_id, code, number, created_at,"
+			    " updated_at) VALUES (?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, loc->address_id);
@@ -867,14 +884,16 @@ int household_insert(struct db *db, const struct location *loc, const char *numb
 		return rc;
 	*id = db_last_id(db);
 	return registry_version(db, "household", *id, who,
-				json_pack("{s:[n,I], s:[n,s]}", "address", (json_int_t)loc->address_id,
-					  "number", number ? number : ""));
+				json_pack("{s:[n,I], s:[n,s]}", "address",
+					  (json_int_t)loc->address_id, "number",
+					  number ? number : ""));
 }
 
 int household_update(struct db *db, int64_t id, const char *number, int64_t head_id,
 		     const struct actor *who, struct refusal *no)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT number, ifnull(head_id, 0) FROM households WHERE id = ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "SELECT number, ifnull(head_id, 0) FROM households WHERE id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -901,11 +920,14 @@ int household_update(struct db *db, int64_t id, const char *number, int64_t head
 			return refuse(no, "head_id", "the head must be a member of the household");
 		}
 		if (head_id != old_head)
-			json_object_set_new(changes, "head",
-					    json_pack("[I,I]", (json_int_t)old_head, (json_int_t)head_id));
+			json_object_set_new(
+				changes, "head",
+				json_pack("[I,I]", (json_int_t)old_head, (json_int_t)head_id));
 	}
-	st = db_stmt(db, "UPDATE households SET number = coalesce(?1, number),"
-			 " head_id = CASE WHEN ?2 THEN ?2 ELSE head_id END, updated_at = ?3 WHERE id = ?4");
+	st = db_stmt(
+		db,
+		"UPDATE households SET number = coalesce(?1, number),"
+		" head_id = CASE WHEN ?2 THEN ?2 ELSE head_id END, updated_at = ?3 WHERE id = ?4");
 	if (st == NULL) {
 		json_decref(changes);
 		return RC_INTERNAL;
@@ -963,14 +985,14 @@ int household_code(struct db *db, int64_t id, char code[16])
 
 int household_json(struct db *db, int64_t id, const struct principal *p, json_t **out_new)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT h.id, h.address_id, h.code, h.number, h.head_id, " ADDRESS_TEXT_SQL ","
-		" a.building_id, (SELECT o.name FROM org o WHERE o.code = h.code),"
-		" (SELECT x.id FROM houses x WHERE x.address_id = h.address_id),"
-		" (SELECT x.occupancy FROM houses x WHERE x.address_id = h.address_id),"
-		" (SELECT x.area FROM houses x WHERE x.address_id = h.address_id)"
-		" FROM households h JOIN addresses a ON a.id = h.address_id"
-		" JOIN buildings b ON b.id = a.building_id WHERE h.id = ?");
+	sqlite3_stmt *st = db_stmt(
+		db, "SELECT h.id, h.address_id, h.code, h.number, h.head_id, " ADDRESS_TEXT_SQL ","
+		    " a.building_id, (SELECT o.name FROM org o WHERE o.code = h.code),"
+		    " (SELECT x.id FROM houses x WHERE x.address_id = h.address_id),"
+		    " (SELECT x.occupancy FROM houses x WHERE x.address_id = h.address_id),"
+		    " (SELECT x.area FROM houses x WHERE x.address_id = h.address_id)"
+		    " FROM households h JOIN addresses a ON a.id = h.address_id"
+		    " JOIN buildings b ON b.id = a.building_id WHERE h.id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -984,15 +1006,14 @@ int household_json(struct db *db, int64_t id, const struct principal *p, json_t 
 			      "number", db_col_text(st, 3), "address", db_col_text(st, 5),
 			      "building_id", (json_int_t)sqlite3_column_int64(st, 6), "grid_name",
 			      db_col_text(st, 7));
-	json_object_set_new(o, "head_id", nullable_int(st, 4));
-	json_object_set_new(o, "house", sqlite3_column_type(st, 8) == SQLITE_NULL
-						? json_null()
-						: json_pack("{s:I, s:s, s:o}", "id",
-							    (json_int_t)sqlite3_column_int64(st, 8),
-							    "occupancy", db_col_text(st, 9), "area",
-							    sqlite3_column_type(st, 10) == SQLITE_NULL
-								    ? json_null()
-								    : json_real(sqlite3_column_double(st, 10))));
+	json_object_set_new(o, "head_id", db_col_json(st, 4));
+	json_object_set_new(o, "house",
+			    sqlite3_column_type(st, 8) == SQLITE_NULL
+				    ? json_null()
+				    : json_pack("{s:I, s:s, s:o}", "id",
+						(json_int_t)sqlite3_column_int64(st, 8),
+						"occupancy", db_col_text(st, 9), "area",
+						db_col_json(st, 10)));
 	sqlite3_reset(st);
 	json_t *members = json_array();
 	st = db_stmt(db, "SELECT" RESIDENT_COLUMNS " FROM residents r WHERE r.household_id = ?"
@@ -1014,24 +1035,27 @@ static json_t *household_row(sqlite3_stmt *st)
 {
 	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I}", "id",
 			 (json_int_t)sqlite3_column_int64(st, 0), "address_id",
-			 (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2), "number",
-			 db_col_text(st, 3), "address", db_col_text(st, 4), "head_name",
+			 (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2),
+			 "number", db_col_text(st, 3), "address", db_col_text(st, 4), "head_name",
 			 db_col_text(st, 5), "members", (json_int_t)sqlite3_column_int64(st, 6));
 }
 
-int households_list(struct db *db, const char *roots, int64_t address_id, const struct list_rows *rows, json_t **items_new, int64_t *total)
+int households_list(struct db *db, const char *roots, int64_t address_id,
+		    const struct list_rows *rows, json_t **items_new, int64_t *total)
 {
-#define HOUSEHOLDS_FROM                                                                         \
-	" FROM json_each(?1) rt JOIN households h ON h.code >= rt.value AND h.code < rt.value || ';'" \
+#define HOUSEHOLDS_FROM                                                                            \
+	" FROM json_each(?1) rt JOIN households h ON h.code >= rt.value AND h.code < rt.value || " \
+	"';'"                                                                                      \
 	" JOIN addresses a ON a.id = h.address_id JOIN buildings b ON b.id = a.building_id"        \
 	" WHERE (?2 IS NULL OR h.address_id = ?2)"
 	struct list_query q = {roots, address_id, NULL, rows};
-	return registry_list(db, db_stmt(db, "SELECT count(*)" HOUSEHOLDS_FROM),
-			     db_stmt(db, "SELECT h.id, h.address_id, h.code, h.number, " ADDRESS_TEXT_SQL
-					 ", (SELECT name FROM residents WHERE id = h.head_id),"
-					 " (SELECT count(*) FROM residents x WHERE x.household_id = h.id"
-					 "  AND x.status = 'active')" HOUSEHOLDS_FROM
-					 " ORDER BY h.code, h.id LIMIT ?3 OFFSET ?4"),
-			     &q, household_row, items_new, total);
+	return registry_list(
+		db, db_stmt(db, "SELECT count(*)" HOUSEHOLDS_FROM),
+		db_stmt(db, "SELECT h.id, h.address_id, h.code, h.number, " ADDRESS_TEXT_SQL
+			    ", (SELECT name FROM residents WHERE id = h.head_id),"
+			    " (SELECT count(*) FROM residents x WHERE x.household_id = h.id"
+			    "  AND x.status = 'active')" HOUSEHOLDS_FROM
+			    " ORDER BY h.code, h.id LIMIT ?3 OFFSET ?4"),
+		&q, household_row, items_new, total);
 #undef HOUSEHOLDS_FROM
 }

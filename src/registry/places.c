@@ -68,12 +68,6 @@ static void bind_coord(sqlite3_stmt *st, int i, const json_t *v)
 		sqlite3_bind_null(st, i);
 }
 
-static json_t *coord_json(sqlite3_stmt *st, int i)
-{
-	return sqlite3_column_type(st, i) == SQLITE_NULL ? json_null()
-							 : json_real(sqlite3_column_double(st, i));
-}
-
 int building_ensure(struct db *db, const struct building_in *in, const struct actor *who,
 		    int64_t *id, bool *created)
 {
@@ -115,9 +109,9 @@ int building_ensure(struct db *db, const struct building_in *in, const struct ac
 	*id = db_last_id(db);
 	*created = true;
 	return registry_version(db, "building", *id, who,
-				json_pack("{s:[n,s], s:[n,s], s:[n,s], s:[n,s]}", "grid", in->grid_code,
-					  "street", in->street, "number", in->number, "name",
-					  in->name ? in->name : ""));
+				json_pack("{s:[n,s], s:[n,s], s:[n,s], s:[n,s]}", "grid",
+					  in->grid_code, "street", in->street, "number", in->number,
+					  "name", in->name ? in->name : ""));
 }
 
 int building_update(struct db *db, int64_t id, const char *street, const char *number,
@@ -140,9 +134,9 @@ int building_update(struct db *db, int64_t id, const char *street, const char *n
 			json_object_set_new(changes, names[i],
 					    json_pack("[s,s]", db_col_text(st, i), news[i]));
 	if (lon != NULL)
-		json_object_set_new(changes, "lon", json_pack("[o,O]", coord_json(st, 3), lon));
+		json_object_set_new(changes, "lon", json_pack("[o,O]", db_col_json(st, 3), lon));
 	if (lat != NULL)
-		json_object_set_new(changes, "lat", json_pack("[o,O]", coord_json(st, 4), lat));
+		json_object_set_new(changes, "lat", json_pack("[o,O]", db_col_json(st, 4), lat));
 	sqlite3_reset(st);
 	st = db_stmt(db, "UPDATE buildings SET street = coalesce(?1, street),"
 			 " number = coalesce(?2, number), name = coalesce(?3, name),"
@@ -190,25 +184,28 @@ int building_update(struct db *db, int64_t id, const char *street, const char *n
 static json_t *households_of_address(struct db *db, int64_t address_id)
 {
 	json_t *arr = json_array();
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT h.id, h.number, (SELECT name FROM residents WHERE id = h.head_id),"
-		" (SELECT count(*) FROM residents r WHERE r.household_id = h.id AND r.status = 'active')"
-		" FROM households h WHERE h.address_id = ? ORDER BY h.id");
+	sqlite3_stmt *st = db_stmt(
+		db, "SELECT h.id, h.number, (SELECT name FROM residents WHERE id = h.head_id),"
+		    " (SELECT count(*) FROM residents r WHERE r.household_id = h.id AND r.status = "
+		    "'active')"
+		    " FROM households h WHERE h.address_id = ? ORDER BY h.id");
 	if (st == NULL)
 		return arr;
 	sqlite3_bind_int64(st, 1, address_id);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I}", "id",
-						     (json_int_t)sqlite3_column_int64(st, 0), "number",
-						     db_col_text(st, 1), "head_name", db_col_text(st, 2),
-						     "members", (json_int_t)sqlite3_column_int64(st, 3)));
+						     (json_int_t)sqlite3_column_int64(st, 0),
+						     "number", db_col_text(st, 1), "head_name",
+						     db_col_text(st, 2), "members",
+						     (json_int_t)sqlite3_column_int64(st, 3)));
 	sqlite3_reset(st);
 	return arr;
 }
 
 int building_json(struct db *db, int64_t id, json_t **out_new)
 {
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = db_stmt(
+		db,
 		"SELECT b.id, b.grid_id, b.code, b.street, b.number, b.name, b.lon, b.lat, o.name"
 		" FROM buildings b JOIN org o ON o.id = b.grid_id WHERE b.id = ?");
 	if (st == NULL)
@@ -222,8 +219,8 @@ int building_json(struct db *db, int64_t id, json_t **out_new)
 			      (json_int_t)sqlite3_column_int64(st, 0), "grid_id",
 			      (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2),
 			      "street", db_col_text(st, 3), "number", db_col_text(st, 4), "name",
-			      db_col_text(st, 5), "lon", coord_json(st, 6), "lat", coord_json(st, 7),
-			      "grid_name", db_col_text(st, 8));
+			      db_col_text(st, 5), "lon", db_col_json(st, 6), "lat",
+			      db_col_json(st, 7), "grid_name", db_col_text(st, 8));
 	sqlite3_reset(st);
 	json_t *addrs = json_array();
 	st = db_stmt(db, "SELECT a.id, a.unit, a.room, " ADDRESS_TEXT_SQL ","
@@ -252,9 +249,9 @@ int building_json(struct db *db, int64_t id, json_t **out_new)
 	sqlite3_reset(st);
 	size_t i;
 	json_t *a;
-	json_array_foreach(addrs, i, a)
-		json_object_set_new(a, "households",
-				    households_of_address(db, json_integer_value(json_object_get(a, "id"))));
+	json_array_foreach(addrs, i, a) json_object_set_new(
+		a, "households",
+		households_of_address(db, json_integer_value(json_object_get(a, "id"))));
 	json_object_set_new(o, "addresses", addrs);
 	*out_new = o;
 	return RC_OK;
@@ -264,29 +261,32 @@ static json_t *building_row(sqlite3_stmt *st)
 {
 	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "id",
 			 (json_int_t)sqlite3_column_int64(st, 0), "grid_id",
-			 (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2), "street",
-			 db_col_text(st, 3), "number", db_col_text(st, 4), "name", db_col_text(st, 5),
-			 "addresses", (json_int_t)sqlite3_column_int64(st, 6), "households",
-			 (json_int_t)sqlite3_column_int64(st, 7), "residents",
+			 (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2),
+			 "street", db_col_text(st, 3), "number", db_col_text(st, 4), "name",
+			 db_col_text(st, 5), "addresses", (json_int_t)sqlite3_column_int64(st, 6),
+			 "households", (json_int_t)sqlite3_column_int64(st, 7), "residents",
 			 (json_int_t)sqlite3_column_int64(st, 8));
 }
 
-int buildings_list(struct db *db, const char *roots, int64_t grid_id, const struct list_rows *rows, json_t **items_new, int64_t *total)
+int buildings_list(struct db *db, const char *roots, int64_t grid_id, const struct list_rows *rows,
+		   json_t **items_new, int64_t *total)
 {
-#define BUILDINGS_FROM                                                                         \
+#define BUILDINGS_FROM                                                                            \
 	" FROM json_each(?1) r JOIN buildings b ON b.code >= r.value AND b.code < r.value || ';'" \
 	" WHERE (?2 IS NULL OR b.grid_id = ?2)"
 	struct list_query q = {roots, grid_id, NULL, rows};
 	return registry_list(
 		db, db_stmt(db, "SELECT count(*)" BUILDINGS_FROM),
-		db_stmt(db, "SELECT b.id, b.grid_id, b.code, b.street, b.number, b.name,"
-			    " (SELECT count(*) FROM addresses a WHERE a.building_id = b.id),"
-			    " (SELECT count(*) FROM households h JOIN addresses a ON a.id = h.address_id"
-			    "  WHERE a.building_id = b.id),"
-			    " (SELECT count(*) FROM residents x JOIN addresses a ON a.id = x.address_id"
-			    "  WHERE a.building_id = b.id AND x.status = 'active')" BUILDINGS_FROM
-			    " ORDER BY b.code, b.street, CAST(b.number AS INTEGER), b.number, b.name"
-			    " LIMIT ?3 OFFSET ?4"),
+		db_stmt(db,
+			"SELECT b.id, b.grid_id, b.code, b.street, b.number, b.name,"
+			" (SELECT count(*) FROM addresses a WHERE a.building_id = b.id),"
+			" (SELECT count(*) FROM households h JOIN addresses a ON a.id = "
+			"h.address_id"
+			"  WHERE a.building_id = b.id),"
+			" (SELECT count(*) FROM residents x JOIN addresses a ON a.id = x.address_id"
+			"  WHERE a.building_id = b.id AND x.status = 'active')" BUILDINGS_FROM
+			" ORDER BY b.code, b.street, CAST(b.number AS INTEGER), b.number, b.name"
+			" LIMIT ?3 OFFSET ?4"),
 		&q, building_row, items_new, total);
 #undef BUILDINGS_FROM
 }
@@ -383,11 +383,11 @@ int address_update(struct db *db, int64_t id, const char *unit, const char *room
 
 int address_json(struct db *db, int64_t id, json_t **out_new)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT a.id, a.building_id, a.code, a.unit, a.room, " ADDRESS_TEXT_SQL ","
-		" b.street, b.number, b.name, b.grid_id, o.name"
-		" FROM addresses a JOIN buildings b ON b.id = a.building_id"
-		" JOIN org o ON o.id = b.grid_id WHERE a.id = ?");
+	sqlite3_stmt *st = db_stmt(
+		db, "SELECT a.id, a.building_id, a.code, a.unit, a.room, " ADDRESS_TEXT_SQL ","
+		    " b.street, b.number, b.name, b.grid_id, o.name"
+		    " FROM addresses a JOIN buildings b ON b.id = a.building_id"
+		    " JOIN org o ON o.id = b.grid_id WHERE a.id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -395,13 +395,14 @@ int address_json(struct db *db, int64_t id, json_t **out_new)
 		sqlite3_reset(st);
 		return RC_NOT_FOUND;
 	}
-	json_t *o = json_pack(
-		"{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "id",
-		(json_int_t)sqlite3_column_int64(st, 0), "building_id",
-		(json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2), "unit",
-		db_col_text(st, 3), "room", db_col_text(st, 4), "text", db_col_text(st, 5), "street",
-		db_col_text(st, 6), "number", db_col_text(st, 7), "building", db_col_text(st, 8),
-		"grid_id", (json_int_t)sqlite3_column_int64(st, 9), "grid_name", db_col_text(st, 10));
+	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "id",
+			      (json_int_t)sqlite3_column_int64(st, 0), "building_id",
+			      (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2),
+			      "unit", db_col_text(st, 3), "room", db_col_text(st, 4), "text",
+			      db_col_text(st, 5), "street", db_col_text(st, 6), "number",
+			      db_col_text(st, 7), "building", db_col_text(st, 8), "grid_id",
+			      (json_int_t)sqlite3_column_int64(st, 9), "grid_name",
+			      db_col_text(st, 10));
 	sqlite3_reset(st);
 	json_object_set_new(o, "households", households_of_address(db, id));
 	st = db_stmt(db, "SELECT id FROM houses WHERE address_id = ?");
@@ -419,23 +420,24 @@ int address_json(struct db *db, int64_t id, json_t **out_new)
 
 static json_t *address_row(sqlite3_stmt *st)
 {
-	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s}", "id",
-			 (json_int_t)sqlite3_column_int64(st, 0), "building_id",
-			 (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2), "unit",
-			 db_col_text(st, 3), "room", db_col_text(st, 4), "text", db_col_text(st, 5));
+	return json_pack(
+		"{s:I, s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+		"building_id", (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2),
+		"unit", db_col_text(st, 3), "room", db_col_text(st, 4), "text", db_col_text(st, 5));
 }
 
-int addresses_list(struct db *db, const char *roots, int64_t building_id, const struct list_rows *rows, json_t **items_new, int64_t *total)
+int addresses_list(struct db *db, const char *roots, int64_t building_id,
+		   const struct list_rows *rows, json_t **items_new, int64_t *total)
 {
-#define ADDRESSES_FROM                                                                         \
+#define ADDRESSES_FROM                                                                            \
 	" FROM json_each(?1) r JOIN addresses a ON a.code >= r.value AND a.code < r.value || ';'" \
 	" JOIN buildings b ON b.id = a.building_id WHERE (?2 IS NULL OR a.building_id = ?2)"
 	struct list_query q = {roots, building_id, NULL, rows};
-	return registry_list(db, db_stmt(db, "SELECT count(*)" ADDRESSES_FROM),
-			     db_stmt(db, "SELECT a.id, a.building_id, a.code, a.unit, a.room, "
-					 ADDRESS_TEXT_SQL ADDRESSES_FROM
-					 " ORDER BY a.code, a.id LIMIT ?3 OFFSET ?4"),
-			     &q, address_row, items_new, total);
+	return registry_list(
+		db, db_stmt(db, "SELECT count(*)" ADDRESSES_FROM),
+		db_stmt(db, "SELECT a.id, a.building_id, a.code, a.unit, a.room, " ADDRESS_TEXT_SQL
+				    ADDRESSES_FROM " ORDER BY a.code, a.id LIMIT ?3 OFFSET ?4"),
+		&q, address_row, items_new, total);
 #undef ADDRESSES_FROM
 }
 
@@ -469,8 +471,9 @@ int house_insert(struct db *db, int64_t address_id, const char *code, const stru
 		 const struct actor *who, int64_t *id)
 {
 	int64_t now = clock_now();
-	sqlite3_stmt *st = db_stmt(db, "INSERT INTO houses (address_id, code, area, use, ownership,"
-				       " occupancy, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *st =
+		db_stmt(db, "INSERT INTO houses (address_id, code, area, use, ownership,"
+			    " occupancy, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, address_id);
@@ -492,13 +495,15 @@ int house_insert(struct db *db, int64_t address_id, const char *code, const stru
 				      json_pack("{s:[n,I], s:[n,O], s:[n,s], s:[n,s], s:[n,s]}",
 						"address", (json_int_t)address_id, "area",
 						in->area ? in->area : json_null(), "use", in->use,
-						"ownership", in->ownership, "occupancy", in->occupancy));
+						"ownership", in->ownership, "occupancy",
+						in->occupancy));
 	return rc;
 }
 
 int house_update(struct db *db, int64_t id, const struct house_in *in, const struct actor *who)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT area, use, ownership, occupancy FROM houses WHERE id = ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "SELECT area, use, ownership, occupancy FROM houses WHERE id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -508,7 +513,8 @@ int house_update(struct db *db, int64_t id, const struct house_in *in, const str
 	}
 	json_t *changes = json_object();
 	if (in->area != NULL)
-		json_object_set_new(changes, "area", json_pack("[o,O]", coord_json(st, 0), in->area));
+		json_object_set_new(changes, "area",
+				    json_pack("[o,O]", db_col_json(st, 0), in->area));
 	const char *names[] = {"use", "ownership", "occupancy"};
 	const char *news[] = {in->use, in->ownership, in->occupancy};
 	for (int i = 0; i < 3; i++)
@@ -543,10 +549,10 @@ int house_update(struct db *db, int64_t id, const struct house_in *in, const str
 
 int house_json(struct db *db, int64_t id, json_t **out_new)
 {
-	sqlite3_stmt *st = db_stmt(db,
-		"SELECT h.id, h.address_id, h.code, h.area, h.use, h.ownership, h.occupancy, "
-		ADDRESS_TEXT_SQL " FROM houses h JOIN addresses a ON a.id = h.address_id"
-		" JOIN buildings b ON b.id = a.building_id WHERE h.id = ?");
+	sqlite3_stmt *st = db_stmt(db, "SELECT h.id, h.address_id, h.code, h.area, h.use, "
+				       "h.ownership, h.occupancy, " ADDRESS_TEXT_SQL
+				       " FROM houses h JOIN addresses a ON a.id = h.address_id"
+				       " JOIN buildings b ON b.id = a.building_id WHERE h.id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -557,7 +563,7 @@ int house_json(struct db *db, int64_t id, json_t **out_new)
 	json_t *o = json_pack("{s:I, s:I, s:s, s:o, s:s, s:s, s:s, s:s}", "id",
 			      (json_int_t)sqlite3_column_int64(st, 0), "address_id",
 			      (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2),
-			      "area", coord_json(st, 3), "use", db_col_text(st, 4), "ownership",
+			      "area", db_col_json(st, 3), "use", db_col_text(st, 4), "ownership",
 			      db_col_text(st, 5), "occupancy", db_col_text(st, 6), "address",
 			      db_col_text(st, 7));
 	sqlite3_reset(st);
@@ -567,9 +573,10 @@ int house_json(struct db *db, int64_t id, json_t **out_new)
 	if (st != NULL) {
 		sqlite3_bind_int64(st, 1, id);
 		while (sqlite3_step(st) == SQLITE_ROW)
-			json_array_append_new(owners, json_pack("{s:I, s:s}", "id",
-								(json_int_t)sqlite3_column_int64(st, 0),
-								"name", db_col_text(st, 1)));
+			json_array_append_new(owners,
+					      json_pack("{s:I, s:s}", "id",
+							(json_int_t)sqlite3_column_int64(st, 0),
+							"name", db_col_text(st, 1)));
 		sqlite3_reset(st);
 	}
 	json_object_set_new(o, "owners", owners);
@@ -581,23 +588,26 @@ static json_t *house_row(sqlite3_stmt *st)
 {
 	return json_pack("{s:I, s:I, s:s, s:o, s:s, s:s, s:s, s:s}", "id",
 			 (json_int_t)sqlite3_column_int64(st, 0), "address_id",
-			 (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2), "area",
-			 coord_json(st, 3), "use", db_col_text(st, 4), "ownership", db_col_text(st, 5),
-			 "occupancy", db_col_text(st, 6), "address", db_col_text(st, 7));
+			 (json_int_t)sqlite3_column_int64(st, 1), "code", db_col_text(st, 2),
+			 "area", db_col_json(st, 3), "use", db_col_text(st, 4), "ownership",
+			 db_col_text(st, 5), "occupancy", db_col_text(st, 6), "address",
+			 db_col_text(st, 7));
 }
 
-int houses_list(struct db *db, const char *roots, const char *occupancy, const struct list_rows *rows, json_t **items_new, int64_t *total)
+int houses_list(struct db *db, const char *roots, const char *occupancy,
+		const struct list_rows *rows, json_t **items_new, int64_t *total)
 {
-#define HOUSES_FROM                                                                         \
+#define HOUSES_FROM                                                                            \
 	" FROM json_each(?1) r JOIN houses h ON h.code >= r.value AND h.code < r.value || ';'" \
-	" JOIN addresses a ON a.id = h.address_id JOIN buildings b ON b.id = a.building_id"   \
+	" JOIN addresses a ON a.id = h.address_id JOIN buildings b ON b.id = a.building_id"    \
 	" WHERE (?2 IS NULL OR h.occupancy = ?2)"
 	struct list_query q = {roots, 0, occupancy, rows};
-	return registry_list(db, db_stmt(db, "SELECT count(*)" HOUSES_FROM),
-			     db_stmt(db, "SELECT h.id, h.address_id, h.code, h.area, h.use, h.ownership,"
-					 " h.occupancy, " ADDRESS_TEXT_SQL HOUSES_FROM
-					 " ORDER BY h.code, h.id LIMIT ?3 OFFSET ?4"),
-			     &q, house_row, items_new, total);
+	return registry_list(
+		db, db_stmt(db, "SELECT count(*)" HOUSES_FROM),
+		db_stmt(db, "SELECT h.id, h.address_id, h.code, h.area, h.use, h.ownership,"
+			    " h.occupancy, " ADDRESS_TEXT_SQL HOUSES_FROM
+			    " ORDER BY h.code, h.id LIMIT ?3 OFFSET ?4"),
+		&q, house_row, items_new, total);
 #undef HOUSES_FROM
 }
 
@@ -652,16 +662,17 @@ int unit_insert(struct db *db, const struct unit_in *in, const char *code, const
 		rc = registry_version(db, "unit", *id, who,
 				      json_pack("{s:[n,s], s:[n,s*], s:[n,s], s:[n,I], s:[n,s]}",
 						"name", in->name, "credit_code", in->credit_code,
-						"type", in->type, "address", (json_int_t)in->address_id,
-						"phone", mask));
+						"type", in->type, "address",
+						(json_int_t)in->address_id, "phone", mask));
 	return rc;
 }
 
 int unit_update(struct db *db, int64_t id, const struct unit_in *in, const char *code,
 		const struct actor *who)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT name, ifnull(credit_code, ''), type, contact_name,"
-				       " ifnull(phone_mask, ''), address_id FROM units WHERE id = ?");
+	sqlite3_stmt *st =
+		db_stmt(db, "SELECT name, ifnull(credit_code, ''), type, contact_name,"
+			    " ifnull(phone_mask, ''), address_id FROM units WHERE id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -689,15 +700,16 @@ int unit_update(struct db *db, int64_t id, const struct unit_in *in, const char 
 				    json_pack("[I,I]", (json_int_t)sqlite3_column_int64(st, 5),
 					      (json_int_t)in->address_id));
 	sqlite3_reset(st);
-	st = db_stmt(db, "UPDATE units SET name = coalesce(?1, name),"
-			 " credit_code = CASE WHEN ?2 IS NULL THEN credit_code WHEN ?2 = '' THEN NULL"
-			 "  ELSE ?2 END, type = coalesce(?3, type),"
-			 " contact_name = coalesce(?4, contact_name),"
-			 " phone_enc = CASE WHEN ?5 THEN ?6 ELSE phone_enc END,"
-			 " phone_blind = CASE WHEN ?5 THEN ?7 ELSE phone_blind END,"
-			 " phone_mask = CASE WHEN ?5 THEN ?8 ELSE phone_mask END,"
-			 " address_id = coalesce(?9, address_id), code = ?10, updated_at = ?11"
-			 " WHERE id = ?12");
+	st = db_stmt(db,
+		     "UPDATE units SET name = coalesce(?1, name),"
+		     " credit_code = CASE WHEN ?2 IS NULL THEN credit_code WHEN ?2 = '' THEN NULL"
+		     "  ELSE ?2 END, type = coalesce(?3, type),"
+		     " contact_name = coalesce(?4, contact_name),"
+		     " phone_enc = CASE WHEN ?5 THEN ?6 ELSE phone_enc END,"
+		     " phone_blind = CASE WHEN ?5 THEN ?7 ELSE phone_blind END,"
+		     " phone_mask = CASE WHEN ?5 THEN ?8 ELSE phone_mask END,"
+		     " address_id = coalesce(?9, address_id), code = ?10, updated_at = ?11"
+		     " WHERE id = ?12");
 	if (st == NULL) {
 		json_decref(changes);
 		return RC_INTERNAL;
@@ -718,7 +730,8 @@ int unit_update(struct db *db, int64_t id, const struct unit_in *in, const char 
 	if (rc == RC_OK) {
 		st = db_stmt(db, "SELECT name FROM units WHERE id = ?");
 		sqlite3_bind_int64(st, 1, id);
-		snprintf(name, sizeof(name), "%s", sqlite3_step(st) == SQLITE_ROW ? db_col_text(st, 0) : "");
+		snprintf(name, sizeof(name), "%s",
+			 sqlite3_step(st) == SQLITE_ROW ? db_col_text(st, 0) : "");
 		sqlite3_reset(st);
 		rc = search_put(db, SEARCH_UNIT, id, name, code, false);
 	}
@@ -728,8 +741,8 @@ int unit_update(struct db *db, int64_t id, const struct unit_in *in, const char 
 	return rc;
 }
 
-#define UNIT_COLUMNS                                                                  \
-	"u.id, u.name, ifnull(u.credit_code, ''), u.type, u.contact_name, u.phone_mask,"  \
+#define UNIT_COLUMNS                                                                     \
+	"u.id, u.name, ifnull(u.credit_code, ''), u.type, u.contact_name, u.phone_mask," \
 	" u.address_id, u.code, " ADDRESS_TEXT_SQL
 
 static json_t *unit_row(sqlite3_stmt *st)
@@ -740,9 +753,7 @@ static json_t *unit_row(sqlite3_stmt *st)
 			      "contact_name", db_col_text(st, 4), "address_id",
 			      (json_int_t)sqlite3_column_int64(st, 6), "code", db_col_text(st, 7),
 			      "address", db_col_text(st, 8));
-	json_object_set_new(o, "phone", sqlite3_column_type(st, 5) == SQLITE_NULL
-						? json_null()
-						: json_string(db_col_text(st, 5)));
+	json_object_set_new(o, "phone", db_col_json(st, 5));
 	return o;
 }
 
@@ -766,7 +777,7 @@ int unit_json(struct db *db, int64_t id, json_t **out_new)
 int units_list(struct db *db, const char *roots, const char *type, const struct list_rows *rows,
 	       json_t **items_new, int64_t *total)
 {
-#define UNITS_FROM                                                                         \
+#define UNITS_FROM                                                                            \
 	" FROM json_each(?1) r JOIN units u ON u.code >= r.value AND u.code < r.value || ';'" \
 	" JOIN addresses a ON a.id = u.address_id JOIN buildings b ON b.id = a.building_id"   \
 	" WHERE (?2 IS NULL OR u.type = ?2)"

@@ -83,9 +83,7 @@ int visit_code(struct db *db, int64_t id, char code[16])
 
 static json_t *visit_row(sqlite3_stmt *st)
 {
-	json_t *done_by = sqlite3_column_type(st, 9) == SQLITE_NULL
-				  ? json_null()
-				  : json_string(db_col_text(st, 9));
+	json_t *done_by = db_col_json(st, 9);
 	json_t *done_at = json_null();
 	if (sqlite3_column_type(st, 10) != SQLITE_NULL) {
 		char at[32];
