@@ -739,6 +739,19 @@ const struct route routes[] = {
 	EVENT_ACTION("reopen", PERM_EVENT_DISPATCH, reason_body, "Reopen a closed event within the reopening period"),
 	{GET, "/api/v1/inbox", 0, PERM_NONE, NULL, inbox_query, api_inbox_list, NULL, "events", "My notices: assignments, returns, warnings, overdue, status of my reports", "Page", 200, 0},
 	{POST, "/api/v1/inbox/{id}/read", 0, PERM_NONE, NULL, NULL, api_inbox_read, "inbox.read", "events", "Mark a notice read", NULL, 204, 0},
+
+	/* services: catalogue, applications, providers and bookings, needs */
+
+	/* -- */
+
+	/* people's mediation */
+
+	/* -- */
+
+	/* psychological assistance */
+
+	/* -- */
+
 	{GET, "/api/v1/public/grids/{code}", ROUTE_PUBLIC, PERM_NONE, NULL, NULL, api_public_grid,
 	 NULL, "public",
 	 "What a grid's public sign shows: name, grid workers and phones, supervision phone",

@@ -151,7 +151,7 @@ const char *principal_role_for(const struct principal *p, enum perm perm)
 json_t *principal_json(const struct principal *p)
 {
 	json_t *roles = json_array();
-	uint32_t perms = 0;
+	uint64_t perms = 0;
 	for (size_t i = 0; i < p->ngrants; i++) {
 		const struct grant *g = &p->grants[i];
 		perms |= role_def(g->role)->perms;
@@ -170,7 +170,7 @@ json_t *principal_json(const struct principal *p)
 	}
 	json_t *permissions = json_array();
 	for (int i = 1; i < PERM__COUNT; i++)
-		if (perms & (1u << i))
+		if (perms & (UINT64_C(1) << i))
 			json_array_append_new(permissions, json_string(perm_name((enum perm)i)));
 	return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)p->user_id, "username",
 			 p->username, "display_name", p->display_name, "roles", roles,

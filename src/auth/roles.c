@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define P(x) (1u << (x))
+#define P(x) (UINT64_C(1) << (x))
 #define L(x) (1u << (x))
 #define COUNTY_UP (L(LEVEL_PROVINCE) | L(LEVEL_CITY) | L(LEVEL_COUNTY))
 
@@ -18,6 +18,11 @@
 #define UNMASK P(PERM_REGISTRY_UNMASK)
 #define EV(x) P(PERM_EVENT_##x)
 #define EV_CENTRE (EV(READ) | EV(REPORT) | EV(DISPATCH) | EV(VERIFY))
+#define SV(x) P(PERM_SERVICE_##x)
+#define MED(x) P(PERM_MEDIATION_##x)
+#define CO(x) P(PERM_COUNSEL_##x)
+#define PROVIDERS P(PERM_PROVIDER_MANAGE)
+#define NEEDS P(PERM_NEED_READ)
 
 /* clang-format off */
 /* Not const: --unmask-roles adjusts who may unmask at start-up. */
@@ -25,15 +30,18 @@ static struct role_def roles[ROLE__COUNT] = {
 	[ROLE_SYSADMIN] = {"sysadmin", P(PERM_USER_READ) | P(PERM_USER_MANAGE) | P(PERM_SYSTEM) | P(PERM_ORG_READ), true, 0},
 	[ROLE_SECADMIN] = {"secadmin", P(PERM_USER_READ) | P(PERM_ROLE_GRANT) | P(PERM_ORG_READ), true, 0},
 	[ROLE_AUDITOR] = {"auditor", P(PERM_AUDIT_READ) | P(PERM_ORG_READ), true, 0},
-	[ROLE_COUNTY_OFFICER] = {"county_officer", ORG_ALL | REG_ALL | UNMASK | EV_CENTRE | EV(CATALOG), false, COUNTY_UP},
-	[ROLE_DEPARTMENT_OFFICER] = {"department_officer", P(PERM_ORG_READ) | P(PERM_REGISTRY_READ) | EV(READ) | EV(HANDLE), false, COUNTY_UP},
-	[ROLE_TOWN_OFFICER] = {"town_officer", ORG_ALL | REG_ALL | UNMASK | EV_CENTRE | EV(HANDLE), false, L(LEVEL_TOWN)},
-	[ROLE_COMMUNITY_WORKER] = {"community_worker", ORG_ALL | REG_ALL | UNMASK | P(PERM_VISIT_WRITE) | EV(READ) | EV(REPORT) | EV(HANDLE) | EV(VERIFY), false, L(LEVEL_COMMUNITY)},
-	[ROLE_GRID_WORKER] = {"grid_worker", P(PERM_ORG_READ) | REG_RW | UNMASK | P(PERM_VISIT_WRITE) | EV(READ) | EV(REPORT) | EV(HANDLE) | EV(VERIFY), false, L(LEVEL_GRID)},
+	[ROLE_COUNTY_OFFICER] = {"county_officer", ORG_ALL | REG_ALL | UNMASK | EV_CENTRE | EV(CATALOG) | SV(APPLY) | SV(HANDLE) | SV(CATALOG) | PROVIDERS | NEEDS | MED(READ) | CO(STATS), false, COUNTY_UP},
+	[ROLE_DEPARTMENT_OFFICER] = {"department_officer", P(PERM_ORG_READ) | P(PERM_REGISTRY_READ) | EV(READ) | EV(HANDLE) | SV(HANDLE) | NEEDS | MED(READ) | MED(MANAGE), false, COUNTY_UP},
+	[ROLE_TOWN_OFFICER] = {"town_officer", ORG_ALL | REG_ALL | UNMASK | EV_CENTRE | EV(HANDLE) | SV(APPLY) | SV(HANDLE) | PROVIDERS | NEEDS | MED(READ) | MED(MANAGE) | CO(REQUEST) | CO(STATS), false, L(LEVEL_TOWN)},
+	[ROLE_COMMUNITY_WORKER] = {"community_worker", ORG_ALL | REG_ALL | UNMASK | P(PERM_VISIT_WRITE) | EV(READ) | EV(REPORT) | EV(HANDLE) | EV(VERIFY) | SV(APPLY) | SV(HANDLE) | PROVIDERS | NEEDS | MED(READ) | MED(HANDLE) | CO(REQUEST), false, L(LEVEL_COMMUNITY)},
+	[ROLE_GRID_WORKER] = {"grid_worker", P(PERM_ORG_READ) | REG_RW | UNMASK | P(PERM_VISIT_WRITE) | EV(READ) | EV(REPORT) | EV(HANDLE) | EV(VERIFY) | SV(APPLY) | NEEDS | CO(REQUEST), false, L(LEVEL_GRID)},
 	[ROLE_PROPERTY_STAFF] = {"property_staff", P(PERM_ORG_READ) | EV(HANDLE), false, L(LEVEL_COMMUNITY)},
-	[ROLE_ORG_STAFF] = {"org_staff", P(PERM_ORG_READ), false, L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
+	[ROLE_ORG_STAFF] = {"org_staff", P(PERM_ORG_READ) | PROVIDERS, false, L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
 	[ROLE_VOLUNTEER] = {"volunteer", P(PERM_ORG_READ), false, L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
-	[ROLE_RESIDENT] = {"resident", P(PERM_ORG_READ) | EV(REPORT), false, L(LEVEL_COMMUNITY) | L(LEVEL_GRID)},
+	[ROLE_RESIDENT] = {"resident", P(PERM_ORG_READ) | EV(REPORT) | SV(APPLY) | CO(REQUEST), false, L(LEVEL_COMMUNITY) | L(LEVEL_GRID)},
+	[ROLE_MEDIATOR] = {"mediator", P(PERM_ORG_READ) | MED(READ) | MED(HANDLE), false, L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
+	[ROLE_COUNSELLOR] = {"counsellor", P(PERM_ORG_READ) | CO(HANDLE), false, L(LEVEL_COUNTY) | L(LEVEL_TOWN) | L(LEVEL_COMMUNITY)},
+	[ROLE_COUNSEL_SUPERVISOR] = {"counsel_supervisor", P(PERM_ORG_READ) | CO(HANDLE) | CO(SUPERVISE) | CO(STATS), false, COUNTY_UP | L(LEVEL_TOWN)},
 };
 /* clang-format on */
 
@@ -55,6 +63,18 @@ static const char *const perm_names[PERM__COUNT] = {
 	[PERM_EVENT_HANDLE] = "event.handle",
 	[PERM_EVENT_VERIFY] = "event.verify",
 	[PERM_EVENT_CATALOG] = "event.catalog",
+	[PERM_SERVICE_APPLY] = "service.apply",
+	[PERM_SERVICE_HANDLE] = "service.handle",
+	[PERM_SERVICE_CATALOG] = "service.catalog",
+	[PERM_PROVIDER_MANAGE] = "provider.manage",
+	[PERM_NEED_READ] = "need.read",
+	[PERM_MEDIATION_READ] = "mediation.read",
+	[PERM_MEDIATION_HANDLE] = "mediation.handle",
+	[PERM_MEDIATION_MANAGE] = "mediation.manage",
+	[PERM_COUNSEL_REQUEST] = "counsel.request",
+	[PERM_COUNSEL_HANDLE] = "counsel.handle",
+	[PERM_COUNSEL_SUPERVISE] = "counsel.supervise",
+	[PERM_COUNSEL_STATS] = "counsel.stats",
 };
 
 static const char *const level_names[LEVEL__COUNT] = {

@@ -32,6 +32,20 @@ enum perm {
 	PERM_EVENT_HANDLE,    /* accept, return and handle as a unit's member */
 	PERM_EVENT_VERIFY,    /* verify handling on site */
 	PERM_EVENT_CATALOG,   /* categories and handling units */
+	PERM_SERVICE_APPLY,   /* apply and book for oneself; on behalf of a
+			       * resident in scope with registry.read too */
+	PERM_SERVICE_HANDLE,  /* accept, reject, handle applications in scope */
+	PERM_SERVICE_CATALOG, /* the service catalogue and the need rules */
+	PERM_PROVIDER_MANAGE, /* providers, their items, areas and time slots */
+	PERM_NEED_READ,       /* needs, matches and the coverage view in scope */
+	PERM_MEDIATION_READ,  /* mediation cases and statistics in scope */
+	PERM_MEDIATION_HANDLE, /* register and run mediation cases */
+	PERM_MEDIATION_MANAGE, /* mediation committees, members and mediators */
+	PERM_COUNSEL_REQUEST, /* ask for psychological assistance (for oneself
+			       * or, as staff, for a resident) */
+	PERM_COUNSEL_HANDLE,  /* a counsellor: the cases assigned to oneself */
+	PERM_COUNSEL_SUPERVISE, /* a supervisor: assign counsellors, crisis alerts */
+	PERM_COUNSEL_STATS,   /* counts of counselling cases, nothing identifying */
 	PERM__COUNT
 };
 
@@ -48,6 +62,9 @@ enum role {
 	ROLE_ORG_STAFF,
 	ROLE_VOLUNTEER,
 	ROLE_RESIDENT,
+	ROLE_MEDIATOR,
+	ROLE_COUNSELLOR,
+	ROLE_COUNSEL_SUPERVISOR,
 	ROLE__COUNT
 };
 
@@ -64,7 +81,7 @@ enum level {
 
 struct role_def {
 	const char *name;
-	uint32_t perms;  /* bit (1 << perm) */
+	uint64_t perms;  /* bit (1 << perm) */
 	bool admin;      /* one of the three administrators: held globally,
 			  * exclusive of every other role */
 	uint32_t levels; /* bit (1 << level) where it may be held */

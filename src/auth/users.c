@@ -432,6 +432,17 @@ bool users_holds_role_at(struct db *db, int64_t user_id, int role, const char *c
 	return yes;
 }
 
+int64_t users_resident_id(struct db *db, int64_t user_id)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT ifnull(resident_id, 0) FROM users WHERE id = ?");
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, user_id);
+	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return id;
+}
+
 int64_t users_find_grant(struct db *db, int64_t user_id, int role, int64_t org_id)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM user_roles WHERE user_id = ? AND role = ? "

@@ -72,5 +72,7 @@ int64_t users_find_grant(struct db *db, int64_t user_id, int role, int64_t org_i
 json_t *users_grants_json(struct db *db, int64_t user_id);
 /* True when the user holds role somewhere covering code. */
 bool users_holds_role_at(struct db *db, int64_t user_id, int role, const char *code);
+/* The registry record a resident's account is linked to, or 0. */
+int64_t users_resident_id(struct db *db, int64_t user_id);
 
 #endif

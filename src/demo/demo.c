@@ -636,6 +636,9 @@ int demo_build(struct db *db, const char *dir, const char *password)
 		{"socialorg", "吴芳", "org_staff", "330681109"},
 		{"volunteer", "郑浩", "volunteer", "330681109290"},
 		{"resident", "孙大伟", "resident", first_grid},
+		{"mediator", "何秀英", "mediator", "330681109290"},
+		{"counsellor", "林静", "counsellor", "330681109"},
+		{"supervisor", "高志远", "counsel_supervisor", "330681"},
 	};
 	printf("\n%-12s %-20s %-12s %-16s %s\n", "username", "role", "name", "at", "password");
 	for (size_t i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {

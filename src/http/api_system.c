@@ -47,7 +47,7 @@ int api_roles(struct req *r)
 		const struct role_def *d = role_def((enum role)i);
 		json_t *perms = json_array(), *levels = json_array();
 		for (int p = 1; p < PERM__COUNT; p++)
-			if (d->perms & (1u << p))
+			if (d->perms & (UINT64_C(1) << p))
 				json_array_append_new(perms, json_string(perm_name((enum perm)p)));
 		for (int l = 0; l < LEVEL__COUNT; l++)
 			if (d->levels & (1u << l))

@@ -27,8 +27,11 @@ enum {
 	ORGSTAFF = 1 << 9,
 	VOLUNTEER = 1 << 10,
 	RESIDENT = 1 << 11,
-	ALL = (1 << 12) - 1,
-	PUBLIC = 1 << 12, /* also anonymous */
+	MEDIATOR = 1 << 12,
+	COUNSELLOR = 1 << 13,
+	SUPERVISOR = 1 << 14,
+	ALL = (1 << 15) - 1,
+	PUBLIC = 1 << 15, /* also anonymous */
 	ORG_WRITERS = COUNTY | TOWN | COMMUNITY,
 	REG_READ = COUNTY | DEPT | TOWN | COMMUNITY | GRID,
 	REG_WRITE = COUNTY | TOWN | COMMUNITY | GRID,
@@ -41,9 +44,11 @@ enum {
 	EV_VERIFY = COUNTY | TOWN | COMMUNITY | GRID,
 };
 
+#define NROLES 15
+
 static const struct {
 	const char *role, *user, *org;
-} roles[12] = {
+} roles[NROLES] = {
 	{"sysadmin", "sysadmin", NULL},
 	{"secadmin", "secadmin", NULL},
 	{"auditor", "auditor", NULL},
@@ -56,6 +61,9 @@ static const struct {
 	{"org_staff", "m_org", "330681109"},
 	{"volunteer", "m_vol", "330681109290"},
 	{"resident", "m_res", "330681109290001"},
+	{"mediator", "m_med", "330681109290"},
+	{"counsellor", "m_cou", "330681109290"},
+	{"counsel_supervisor", "m_sup", "330681109"},
 };
 
 /* Placeholders in paths and bodies: {U} target account, {G} grid id,
@@ -207,6 +215,18 @@ static const struct expect {
 	{"POST", "/open311/v2/requests.json", "{\"api_key\":\"{K}\",\"service_code\":\"1101\",\"address_id\":{A},\"description\":\"矩阵 {N}\"}", PUBLIC | ALL, false},
 	{"GET", "/open311/v2/requests/{O}.xml", NULL, PUBLIC | ALL, false},
 	{"GET", "/open311/v2/tokens/{T}.json", NULL, PUBLIC | ALL, false},
+	/* services: catalogue, applications, providers and bookings, needs */
+
+	/* -- */
+
+	/* people's mediation */
+
+	/* -- */
+
+	/* psychological assistance */
+
+	/* -- */
+
 	{"GET", "/api/v1/inbox", NULL, ALL, false},
 	{"POST", "/api/v1/inbox/1/read", NULL, ALL, false},
 	/* Last: signing out ends every token above. */
@@ -215,7 +235,7 @@ static const struct expect {
 #define NTABLE (sizeof(table) / sizeof(table[0]))
 
 static struct server S;
-static char *tokens[12];
+static char *tokens[NROLES];
 static char U[24], G[24], GC[24], W[24], GR[24], C[24], B[24], A[24], HH[24], RS[24], UN[24], HO[24],
 	V[24], E[24], HU[24], AK[24], K[64], O[24], T[64];
 static int counter;
@@ -262,7 +282,7 @@ static int setup(void **state)
 	(void)state;
 	srv_init(&S, true);
 	srv_start(&S, NULL);
-	for (int i = 3; i < 12; i++)
+	for (int i = 3; i < NROLES; i++)
 		if (strcmp(roles[i].role, "grid_worker") != 0 &&
 		    strcmp(roles[i].role, "resident") != 0)
 			mkuser(&S, roles[i].user, roles[i].role, roles[i].org);
@@ -324,7 +344,7 @@ static int setup(void **state)
 	mkuser(&S, "m_res", "resident", GC);
 	int64_t u = mkuser(&S, "target", "volunteer", "330681109");
 	snprintf(U, sizeof(U), "%lld", (long long)u);
-	for (int i = 0; i < 12; i++)
+	for (int i = 0; i < NROLES; i++)
 		tokens[i] = login(&S, roles[i].user, TEST_PASSWORD);
 	/* A handling unit, and an event reported by the community worker. */
 	r = call(&S, "POST", "/api/v1/handling-units", tokens[3],
@@ -362,7 +382,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	for (int i = 0; i < 12; i++)
+	for (int i = 0; i < NROLES; i++)
 		free(tokens[i]);
 	srv_cleanup(&S);
 	return 0;
@@ -446,7 +466,7 @@ static void test_every_route_for_every_role(void **state)
 			}
 			resp_free(r);
 		}
-		for (int i = 0; i < 12; i++) {
+		for (int i = 0; i < NROLES; i++) {
 			struct resp *r = send_req(e, tokens[i]);
 			bool allowed = (e->allowed & (1u << i)) != 0;
 			bool ok = allowed ? (r->status != 401 && r->status != 403 && r->status != 0)

@@ -258,8 +258,9 @@ static void test_demo(void **state)
 	assert_non_null(strstr(out, "23 towns, 515 communities"));
 	const char *accounts[] = {"sysadmin",   "secadmin",  "auditor",   "county",
 				  "department", "town",      "community", "grid",
-				  "property",   "socialorg", "volunteer", "resident"};
-	for (size_t i = 0; i < 12; i++)
+				  "property",   "socialorg", "volunteer", "resident",
+				  "mediator",   "counsellor", "supervisor"};
+	for (size_t i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++)
 		assert_non_null(strstr(out, accounts[i]));
 	free(out);
 	snprintf(s.db, sizeof(s.db), "%s", db);

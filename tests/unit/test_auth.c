@@ -199,6 +199,22 @@ static void test_three_administrators(void **state)
 	assert_int_equal(admins, 3);
 }
 
+/* Counselling cases are for the counsellor and the supervisor: only their
+ * two roles handle them, and only counts reach anyone else. */
+static void test_counselling_is_for_counsellors_only(void **state)
+{
+	(void)state;
+	for (int r = 0; r < ROLE__COUNT; r++) {
+		bool counsels = r == ROLE_COUNSELLOR || r == ROLE_COUNSEL_SUPERVISOR;
+		assert_int_equal(role_has_perm((enum role)r, PERM_COUNSEL_HANDLE), counsels);
+		assert_int_equal(role_has_perm((enum role)r, PERM_COUNSEL_SUPERVISE),
+				 r == ROLE_COUNSEL_SUPERVISOR);
+		if (role_def((enum role)r)->admin)
+			for (int p = PERM_SERVICE_APPLY; p < PERM__COUNT; p++)
+				assert_false(role_has_perm((enum role)r, (enum perm)p));
+	}
+}
+
 static void test_exclusive_permissions(void **state)
 {
 	(void)state;
@@ -243,6 +259,10 @@ static void test_role_levels_match_the_catalogue(void **state)
 		{ROLE_ORG_STAFF, LV(LEVEL_COUNTY) | LV(LEVEL_TOWN) | LV(LEVEL_COMMUNITY)},
 		{ROLE_VOLUNTEER, LV(LEVEL_COUNTY) | LV(LEVEL_TOWN) | LV(LEVEL_COMMUNITY)},
 		{ROLE_RESIDENT, LV(LEVEL_COMMUNITY) | LV(LEVEL_GRID)},
+		{ROLE_MEDIATOR, LV(LEVEL_TOWN) | LV(LEVEL_COMMUNITY)},
+		{ROLE_COUNSELLOR, LV(LEVEL_COUNTY) | LV(LEVEL_TOWN) | LV(LEVEL_COMMUNITY)},
+		{ROLE_COUNSEL_SUPERVISOR,
+		 LV(LEVEL_PROVINCE) | LV(LEVEL_CITY) | LV(LEVEL_COUNTY) | LV(LEVEL_TOWN)},
 	};
 #undef LV
 	assert_int_equal(sizeof(held) / sizeof(held[0]), ROLE__COUNT);
@@ -509,7 +529,10 @@ static void test_principal_json_lists_permissions_once(void **state)
 					   "registry.read",   "registry.write",  "registry.unmask",
 					   "registry.import", "registry.export", "visit.write",
 					   "event.read",      "event.report",    "event.dispatch",
-					   "event.handle",    "event.verify",    "event.catalog"};
+					   "event.handle",    "event.verify",    "event.catalog",
+					   "service.apply",   "service.handle",  "service.catalog",
+					   "provider.manage", "need.read",       "mediation.read",
+					   "mediation.manage", "counsel.request", "counsel.stats"};
 	enum { NWANT = sizeof(want) / sizeof(want[0]) };
 	assert_int_equal(json_array_size(perms), NWANT);
 	for (size_t i = 0; i < NWANT; i++) {
@@ -1432,6 +1455,7 @@ int main(void)
 	const struct CMUnitTest roles[] = {
 		cmocka_unit_test(test_role_names_round_trip),
 		cmocka_unit_test(test_three_administrators),
+		cmocka_unit_test(test_counselling_is_for_counsellors_only),
 		cmocka_unit_test(test_exclusive_permissions),
 		cmocka_unit_test(test_role_levels_match_the_catalogue),
 		cmocka_unit_test(test_levels),
