@@ -12,6 +12,7 @@
 #include "open311/api_open311.h"
 #include "org/api_org.h"
 #include "registry/api_registry.h"
+#include "services/api_services.h"
 
 static const struct field login_body[] = {
 	{"username", FT_STRING, FIELD_REQUIRED, 1, 64, NULL, NULL, "account name"},
@@ -741,6 +742,35 @@ const struct route routes[] = {
 	{POST, "/api/v1/inbox/{id}/read", 0, PERM_NONE, NULL, NULL, api_inbox_read, "inbox.read", "events", "Mark a notice read", NULL, 204, 0},
 
 	/* services: catalogue, applications, providers and bookings, needs */
+	{GET, "/api/v1/service-items", ROUTE_PUBLIC, PERM_NONE, NULL, service_item_query, api_service_items_list, NULL, "services", "The published service catalogue, by convenience scenario (no sign-in needed)", "ServiceItemList", 200, 0},
+	{POST, "/api/v1/service-items", 0, PERM_SERVICE_CATALOG, service_item_body, NULL, api_service_items_create, "service_item.create", "services", "Add a catalogue item", "ServiceItem", 201, 0},
+	{GET, "/api/v1/service-items/{id}", ROUTE_PUBLIC, PERM_NONE, NULL, NULL, api_service_items_get, NULL, "services", "One catalogue item: eligibility, materials, legal basis, level, time limit", "ServiceItem", 200, 0},
+	{PATCH, "/api/v1/service-items/{id}", 0, PERM_SERVICE_CATALOG, service_item_update_body, NULL, api_service_items_update, "service_item.update", "services", "Change or retire a catalogue item", "ServiceItem", 200, 0},
+	{GET, "/api/v1/service-items/{id}/eligibility", 0, PERM_SERVICE_APPLY, NULL, eligibility_query, api_service_items_eligibility, NULL, "services", "Check a resident (or yourself) against an item's conditions", "Eligibility", 200, 0},
+	{POST, "/api/v1/applications", 0, PERM_SERVICE_APPLY, application_body, NULL, api_applications_create, "application.submit", "services", "Apply for a service, for yourself or at the window for a resident; eligibility is checked against the registry", "Application", 201, 0},
+	{GET, "/api/v1/applications", 0, PERM_NONE, NULL, applications_query, api_applications_list, NULL, "services", "Applications in scope (handlers) or your own (applicants), newest first", "Page", 200, 0},
+	{GET, "/api/v1/applications/{id}", 0, PERM_NONE, NULL, NULL, api_applications_get, NULL, "services", "An application with its eligibility check, materials and timeline", "Application", 200, 0},
+	APPLICATION_ACTION("accept", PERM_SERVICE_HANDLE, application_optional_body, "Accept (受理) a submitted application; the time limit starts"),
+	APPLICATION_ACTION("reject", PERM_SERVICE_HANDLE, application_reason_body, "Reject an application, with the reason"),
+	APPLICATION_ACTION("conclude", PERM_SERVICE_HANDLE, application_conclude_body, "Give the result: granted or refused, with what was done"),
+	APPLICATION_ACTION("evaluate", PERM_SERVICE_APPLY, application_evaluate_body, "The applicant's evaluation (1-5)"),
+	APPLICATION_ACTION("withdraw", PERM_SERVICE_APPLY, application_optional_body, "The applicant withdraws an open application"),
+	{POST, "/api/v1/applications/{id}/materials", ROUTE_RAW, PERM_NONE, NULL, material_query, api_applications_material_add, "application.material_add", "services", "Add a material (the body: a PDF, JPEG or PNG file up to 5 MiB)", "ApplicationMaterial", 201, 5200},
+	{GET, "/api/v1/applications/{id}/materials/{material}", ROUTE_RAW, PERM_NONE, NULL, NULL, api_applications_material_get, NULL, "services", "A material, as application/pdf, image/jpeg or image/png", NULL, 200, 0},
+	{GET, "/api/v1/providers", 0, PERM_PROVIDER_MANAGE, NULL, providers_query, api_providers_list, NULL, "services", "Providers registered in scope", "Page", 200, 0},
+	{POST, "/api/v1/providers", 0, PERM_PROVIDER_MANAGE, provider_body, NULL, api_providers_create, "provider.create", "services", "Register a provider with its items and the areas it serves", "Provider", 201, 0},
+	{GET, "/api/v1/providers/{id}", 0, PERM_PROVIDER_MANAGE, NULL, NULL, api_providers_get, NULL, "services", "A provider", "Provider", 200, 0},
+	{PATCH, "/api/v1/providers/{id}", 0, PERM_PROVIDER_MANAGE, provider_update_body, NULL, api_providers_update, "provider.update", "services", "Change a provider, its items or areas; deactivate it", "Provider", 200, 0},
+	{GET, "/api/v1/providers/{id}/slots", 0, PERM_PROVIDER_MANAGE, NULL, NULL, api_providers_slots_list, NULL, "services", "A provider's time slots from a week ago on", "SlotList", 200, 0},
+	{POST, "/api/v1/providers/{id}/slots", 0, PERM_PROVIDER_MANAGE, slot_body, NULL, api_providers_slots_create, "slot.create", "services", "Open a time slot with a capacity", "Slot", 201, 0},
+	{GET, "/api/v1/slots", 0, PERM_SERVICE_APPLY, NULL, slots_query, api_slots_list, NULL, "services", "Upcoming slots of an item from providers serving the resident's area", "SlotList", 200, 0},
+	{GET, "/api/v1/slots/{id}/bookings", 0, PERM_PROVIDER_MANAGE, NULL, NULL, api_slots_bookings, NULL, "services", "Who booked a slot (audited)", "BookingList", 200, 0},
+	{POST, "/api/v1/slots/{id}/cancel", 0, PERM_PROVIDER_MANAGE, NULL, NULL, api_slots_cancel, "slot.cancel", "services", "Cancel a slot and its bookings", "Slot", 200, 0},
+	{POST, "/api/v1/bookings", 0, PERM_SERVICE_APPLY, booking_body, NULL, api_bookings_create, "booking.create", "services", "Book a place in a slot; never beyond its capacity", "Booking", 201, 0},
+	{GET, "/api/v1/bookings", 0, PERM_SERVICE_APPLY, NULL, bookings_query, api_bookings_list, NULL, "services", "Your bookings, or a resident's (staff)", "BookingList", 200, 0},
+	{POST, "/api/v1/bookings/{id}/cancel", 0, PERM_NONE, NULL, NULL, api_bookings_cancel, "booking.cancel", "services", "Cancel a booking before its slot begins; the place is freed", "Booking", 200, 0},
+	{POST, "/api/v1/bookings/{id}/attend", 0, PERM_PROVIDER_MANAGE, NULL, NULL, api_bookings_attend, "booking.attend", "services", "Record that the service was delivered", "Booking", 200, 0},
+	{PUT, "/api/v1/residents/{id}/account", 0, PERM_REGISTRY_WRITE, account_link_body, NULL, api_residents_account_link, "resident.account_link", "registry", "Link a resident's own account to the registry record", "AccountLink", 200, 0},
 
 	/* -- */
 

@@ -88,6 +88,10 @@ int64_t mkuser(struct server *s, const char *username, const char *role, const c
 /* The id of the node with code, looked up through the API with token. */
 int64_t org_id(struct server *s, const char *token, const char *code);
 
+/* A valid GB 11643 citizen number of region (6 digits) and birth
+ * (YYYY-MM-DD), the seq-th of that day; the 17th digit is odd for men. */
+void citizen_id(char out[19], const char *region, const char *birth, unsigned seq, bool male);
+
 /* JSON helpers on dotted paths ("user.roles.0.role"). */
 json_t *jget(json_t *j, const char *path);
 const char *jstr(json_t *j, const char *path);

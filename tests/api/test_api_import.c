@@ -65,20 +65,6 @@ static void tfree(struct text *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static void citizen_id(char out[19], const char *region, const char *birth, unsigned seq,
-		       bool male)
-{
-	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-	/* GB 11643: the 17th digit is odd for men, even for women. */
-	seq = seq * 2 + (male ? 1u : 0u);
-	snprintf(out, 19, "%.6s%.4s%.2s%.2s%03u", region, birth, birth + 5, birth + 8, seq % 1000u);
-	int sum = 0;
-	for (int i = 0; i < 17; i++)
-		sum += (out[i] - '0') * w[i];
-	out[17] = "10X98765432"[sum % 11];
-	out[18] = '\0';
-}
-
 static void credit_code(char out[19], unsigned seq)
 {
 	static const char cs[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";

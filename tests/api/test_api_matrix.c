@@ -42,6 +42,9 @@ enum {
 	EV_REPORT = COUNTY | TOWN | COMMUNITY | GRID | RESIDENT,
 	EV_CENTRE = COUNTY | TOWN, /* register, dispatch, park, escalate ... */
 	EV_VERIFY = COUNTY | TOWN | COMMUNITY | GRID,
+	SV_APPLY = COUNTY | TOWN | COMMUNITY | GRID | RESIDENT,
+	SV_HANDLE = COUNTY | DEPT | TOWN | COMMUNITY,
+	PROVIDERS = COUNTY | TOWN | COMMUNITY | ORGSTAFF,
 };
 
 #define NROLES 15
@@ -216,6 +219,35 @@ static const struct expect {
 	{"GET", "/open311/v2/requests/{O}.xml", NULL, PUBLIC | ALL, false},
 	{"GET", "/open311/v2/tokens/{T}.json", NULL, PUBLIC | ALL, false},
 	/* services: catalogue, applications, providers and bookings, needs */
+	{"GET", "/api/v1/service-items", NULL, PUBLIC | ALL, false},
+	{"POST", "/api/v1/service-items", "{\"code\":\"m.x{N}\",\"scenario\":\"elderly\",\"name\":\"x\",\"name_en\":\"x\",\"level\":\"community\",\"limit_days\":3}", COUNTY, false},
+	{"GET", "/api/v1/service-items/1", NULL, PUBLIC | ALL, false},
+	{"PATCH", "/api/v1/service-items/1", "{\"limit_days\":5}", COUNTY, false},
+	{"GET", "/api/v1/service-items/1/eligibility?resident_id={RS}", NULL, SV_APPLY, false},
+	{"POST", "/api/v1/applications", "{\"item_id\":1,\"resident_id\":{RS}}", SV_APPLY, false},
+	{"GET", "/api/v1/applications", NULL, SV_APPLY | SV_HANDLE, false},
+	{"GET", "/api/v1/applications/999999", NULL, ALL, false},
+	{"POST", "/api/v1/applications/999999/accept", "{}", SV_HANDLE, false},
+	{"POST", "/api/v1/applications/999999/reject", "{\"reason\":\"x\"}", SV_HANDLE, false},
+	{"POST", "/api/v1/applications/999999/conclude", "{\"outcome\":\"granted\",\"reason\":\"x\"}", SV_HANDLE, false},
+	{"POST", "/api/v1/applications/999999/evaluate", "{\"rating\":5}", SV_APPLY, false},
+	{"POST", "/api/v1/applications/999999/withdraw", "{}", SV_APPLY, false},
+	{"POST", "/api/v1/applications/999999/materials?name=x", "{}", ALL, false},
+	{"GET", "/api/v1/applications/999999/materials/1", NULL, ALL, false},
+	{"GET", "/api/v1/providers", NULL, PROVIDERS, false},
+	{"POST", "/api/v1/providers", "{\"name\":\"矩阵食堂{N}\",\"kind\":\"social_org\",\"org_id\":{C},\"items\":[7],\"areas\":[\"330681109290\"]}", PROVIDERS, false},
+	{"GET", "/api/v1/providers/999999", NULL, PROVIDERS, false},
+	{"PATCH", "/api/v1/providers/999999", "{\"active\":false}", PROVIDERS, false},
+	{"GET", "/api/v1/providers/999999/slots", NULL, PROVIDERS, false},
+	{"POST", "/api/v1/providers/999999/slots", "{\"item_id\":7,\"starts_at\":\"2030-01-01T01:00:00Z\",\"ends_at\":\"2030-01-01T02:00:00Z\",\"capacity\":2}", PROVIDERS, false},
+	{"GET", "/api/v1/slots?item_id=7&resident_id={RS}", NULL, SV_APPLY, false},
+	{"GET", "/api/v1/slots/999999/bookings", NULL, PROVIDERS, false},
+	{"POST", "/api/v1/slots/999999/cancel", NULL, PROVIDERS, false},
+	{"POST", "/api/v1/bookings", "{\"slot_id\":999999}", SV_APPLY, false},
+	{"GET", "/api/v1/bookings?resident_id={RS}", NULL, SV_APPLY, false},
+	{"POST", "/api/v1/bookings/999999/cancel", NULL, ALL, false},
+	{"POST", "/api/v1/bookings/999999/attend", NULL, PROVIDERS, false},
+	{"PUT", "/api/v1/residents/{RS}/account", "{\"username\":\"m_res\"}", REG_WRITE, false},
 
 	/* -- */
 
