@@ -532,6 +532,8 @@ static int cmd_demo(int argc, char **argv)
 			unlink(file);
 		}
 		rmdir(tmp);
+		if (rc == RC_OK)
+			rc = demo_after_people(db);
 	}
 	db_close(db);
 	if (rc != RC_OK) {

@@ -21,6 +21,7 @@
 #include "events/events.h"
 #include "org/divisions.h"
 #include "org/org.h"
+#include "demo/services_gen.h"
 
 /* Approximate south-west corner of the county; the layout is synthetic. */
 #define ORIGIN_LON 119.95
@@ -675,5 +676,25 @@ int demo_build(struct db *db, const char *dir, const char *password)
 	arena_free(&ar);
 	if (rc == RC_OK)
 		rc = demo_events_build(db);
+	return rc;
+}
+
+int demo_after_people(struct db *db)
+{
+	/* The demo resident's grid: where their role is held. */
+	sqlite3_stmt *st = db_stmt(db, "SELECT o.code FROM users u JOIN user_roles r"
+				       " ON r.user_id = u.id JOIN org o ON o.id = r.org_id"
+				       " WHERE u.username = 'resident'");
+	char grid[16] = "";
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		snprintf(grid, sizeof(grid), "%s", sqlite3_column_text(st, 0));
+	if (st != NULL)
+		sqlite3_reset(st);
+	if (grid[0] == '\0')
+		return RC_NOT_FOUND;
+	int rc = demo_services_build(db, grid);
+	if (rc == RC_OK)
+		printf("services: the demo resident linked to a registry record, two providers with "
+		       "a week of time slots, three applications\n");
 	return rc;
 }

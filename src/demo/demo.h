@@ -13,6 +13,10 @@
 /* Build the demo into db (already migrated, with its key loaded).
  * password: for every account, or NULL for a random one each.  Prints the
  * accounts.  Returns an rc. */
+/* What needs the synthetic residents: called after `--residents` made
+ * them (services, and any other capability's demo content). */
+int demo_after_people(struct db *db);
+
 int demo_build(struct db *db, const char *divisions_dir, const char *password);
 
 #endif

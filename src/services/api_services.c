@@ -512,7 +512,7 @@ int api_applications_action(struct req *r)
 		rc = application_after_move(r->db, &c, action, r->in);
 	/* The applicant hears of every decision on their application. */
 	if (rc == RC_OK && !own_action && c.created_by && c.created_by != r->who->user_id)
-		rc = case_notify(r->db, c.created_by, c.id, arena_printf(&r->arena, "application.%s", action));
+		rc = case_notify(r->db, c.created_by, c.id, arena_printf(&r->arena, "application_%s", action));
 	if (rc == RC_OK)
 		rc = req_audit(r, NULL, "application", r->params[0], 0, json_incref(r->in));
 	rc = req_tx_end(r, rc);

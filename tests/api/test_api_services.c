@@ -374,7 +374,7 @@ static void test_application_from_resident_to_evaluation(void **state)
 	resp_free(r);
 	/* The applicant heard of it. */
 	r = call(&S, "GET", "/api/v1/inbox", res, NULL);
-	assert_non_null(strstr(r->body, "application.conclude"));
+	assert_non_null(strstr(r->body, "application_conclude"));
 	resp_free(r);
 	resp_free(act(res, id, "evaluate", "{\"rating\":6}", 422));
 	r = act(res, id, "evaluate", "{\"rating\":5,\"comment\":\"办得很快\"}", 200);

@@ -20,7 +20,11 @@
 // the town officer's board with deadline colours and its map, registering
 // and dispatching to the unit and a person, the member accepting and
 // handling it from the inbox, the grid worker verifying it, the closed
-// event's timeline, and the resident's "my reports". Fails on any
+// event's timeline, and the resident's "my reports"; then one service
+// application: the resident's account linked to the registry, the resident
+// on a phone finding the old-age allowance, shown as eligible and applying,
+// the town officer accepting it and giving the result, the resident reading
+// it from the notices and evaluating it. Fails on any
 // CSP violation, uncaught page error or console error other than an HTTP
 // status. The server and the temporary directory are removed at the end,
 // also on failure.
@@ -830,6 +834,77 @@ async function main() {
     }],
   ]);
   await desk.context.close();
+
+  // ----- refined services: one application from the resident to its result -----
+  const SERVICE_TEXT = '老伴去世后独自生活，申请高龄津贴';
+  let applicationId = 0;
+  phoneCtx = await newPage({ width: 360, height: 740 });
+  page = phoneCtx.page;
+  await group([
+    ['the community links the resident\'s account to 王阿婆\'s record', async () => {
+      const { token } = await apiSignIn('town1');
+      const found = await apiCall(token, 'GET', `/residents?q=${encodeURIComponent('王阿婆')}`);
+      assert(found.items.length === 1, `found ${found.items.length} residents named 王阿婆`);
+      await apiCall(token, 'PUT', `/residents/${found.items[0].id}/account`, { username: 'res1' });
+    }],
+    ['on a phone the resident finds the old-age allowance in the catalogue and is shown as eligible', async () => {
+      await signIn(page, 'res1');
+      await page.locator('.menu-btn').click();
+      await navLink(page, zh.nav.services).click();
+      await page.locator('.tabs a', { hasText: zh.sv.scenario.elderly }).click();
+      await page.getByRole('link', { name: '高龄津贴申领', exact: true }).click();
+      await expectText(page.locator('h1'), '高龄津贴申领');
+      await expectText(page.locator('.badge'), zh.sv.eligible);
+      await expectText(page.locator('.facts'), zh.sv.limitDays.replace('{n}', '20'));
+    }],
+    ['the resident applies and lands on the application, submitted and due', async () => {
+      await page.locator('textarea[name="details"]').fill(SERVICE_TEXT);
+      await page.getByRole('button', { name: zh.sv.submit }).click();
+      await page.waitForURL(/#\/applications\/\d+$/);
+      applicationId = Number(page.url().match(/applications\/(\d+)$/)[1]);
+      await expectText(page.locator('h1'), `高龄津贴申领 #${applicationId}`);
+      await expectText(page.locator('.badge'), zh.sv.state.submitted);
+      await expectText(page.locator('.facts'), SERVICE_TEXT);
+      await expectText(page.locator('.facts'), zh.sv.channels.online);
+    }],
+  ]);
+
+  desk = await newPage({ width: 1280, height: 800 });
+  const deskPage = desk.page;
+  await group([
+    ['the town officer finds it among the applications, accepts it and gives the result', async () => {
+      await signIn(deskPage, 'town1');
+      await navLink(deskPage, zh.nav.applications).click();
+      await deskPage.getByRole('link', { name: String(applicationId), exact: true }).click();
+      await expectText(deskPage.locator('h1'), `#${applicationId}`);
+      await deskPage.getByRole('button', { name: zh.sv.act.accept, exact: true }).click();
+      await expectText(deskPage.locator('.badge'), zh.sv.state.accepted);
+      await deskPage.locator('summary', { hasText: zh.sv.act.conclude }).click();
+      const form = deskPage.locator('details[open] form');
+      await form.locator('select[name="outcome"]').selectOption('granted');
+      await form.locator('textarea[name="reason"]').fill('审核通过，自下月起按月发放');
+      await form.locator('button[type="submit"]').click();
+      await expectText(deskPage.locator('.badge'), zh.sv.state.done);
+      await expectText(deskPage.locator('.facts'), zh.sv.outcomes.granted);
+    }],
+  ]);
+  await desk.context.close();
+
+  await group([
+    ['the resident reads the result from the notices and evaluates it', async () => {
+      await page.goto(`${base}/#/inbox`);
+      // Two notices (accepted, then the result): the newest is first.
+      const notice = page.locator('.notice', { hasText: zh.inbox.kind.application_conclude });
+      await notice.getByRole('link', { name: new RegExp(`^#${applicationId} `) }).click();
+      await expectText(page.locator('.facts'), '审核通过，自下月起按月发放');
+      await page.locator('select[name="rating"]').selectOption('5');
+      await page.locator('textarea[name="comment"]').fill('办得很快');
+      await page.getByRole('button', { name: zh.sv.act.evaluate }).click();
+      await expectText(page.locator('.badge'), zh.sv.state.evaluated);
+      await expectText(page.locator('.timeline'), zh.sv.tl.conclude);
+    }],
+  ]);
+  await phoneCtx.context.close();
 
   // ----- auditor -----
   desk = await newPage({ width: 1280, height: 800 });

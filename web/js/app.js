@@ -26,6 +26,7 @@ import * as apiKeysPage from './pages/apikeys.js';
 import * as eventPage from './pages/event.js';
 import * as reportPage from './pages/report.js';
 import * as inboxPage from './pages/inbox.js';
+import * as servicesPage from './pages/services.js';
 import * as inboxCount from './inbox-count.js';
 
 const ROUTES = [
@@ -57,6 +58,11 @@ const ROUTES = [
   { re: /^\/events\/mine$/, page: eventsPage, perm: 'event.report', nav: () => mineNav(), view: 'mine' },
   // The server decides who sees an event: the board's readers, the unit's members, the reporter.
   { re: /^\/events\/(\d+)$/, page: eventPage, nav: () => (session.can('event.read') ? 'events' : mineNav()) },
+  { re: /^\/services$/, page: servicesPage, nav: 'services', view: 'catalogue', isPublic: true },
+  { re: /^\/services\/(\d+)$/, page: servicesPage, nav: 'services', view: 'item', isPublic: true },
+  { re: /^\/applications$/, page: servicesPage, perm: ['service.apply', 'service.handle'], nav: 'applications', view: 'applications' },
+  { re: /^\/applications\/(\d+)$/, page: servicesPage, nav: 'applications', view: 'application' },
+  { re: /^\/bookings$/, page: servicesPage, perm: 'service.apply', nav: 'bookings', view: 'bookings' },
   { re: /^\/inbox$/, page: inboxPage, nav: 'inbox' },
   { re: /^\/me$/, page: mePage, nav: 'me' },
   { re: /^\/public\/(\d{15})$/, page: publicPage, isPublic: true },
@@ -71,6 +77,9 @@ const NAV = [
   { id: 'report', href: '#/events/new', icon: 'pin', perm: 'event.report', label: () => t('nav.report') },
   // Staff reach their own reports from the board's tabs; residents have no board.
   { id: 'mine', href: '#/events/mine', icon: 'list', perm: 'event.report', unless: 'event.read', label: () => t('nav.mine') },
+  { id: 'services', href: '#/services', icon: 'list', label: () => t('nav.services') },
+  { id: 'applications', href: '#/applications', icon: 'list', perm: ['service.apply', 'service.handle'], label: () => t('nav.applications') },
+  { id: 'bookings', href: '#/bookings', icon: 'list', perm: 'service.apply', unless: 'registry.read', label: () => t('nav.bookings') },
   { id: 'inbox', href: '#/inbox', icon: 'bell', count: true, label: () => t('nav.inbox') },
   { id: 'users', href: '#/users', icon: 'users', perm: 'user.read', label: () => t('nav.users') },
   { id: 'eventAdmin', href: '#/events/admin', icon: 'list', perm: 'event.catalog', label: () => t('nav.eventAdmin') },

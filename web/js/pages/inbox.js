@@ -48,6 +48,7 @@ export async function render(view, ctx) {
 }
 
 function caseHref(n) {
+  if (n.case_kind === 'application') return `#/applications/${n.case_id}`;
   return n.case_kind === 'event' ? eventHref(n.case_id) : null;
 }
 
@@ -93,7 +94,8 @@ function notice(n) {
         n.read ? null : badge(t('inbox.unreadMark'), 'unread'),
         h('strong', { class: 'notice-kind' }, tOr(`inbox.kind.${n.kind}`, n.kind)),
         h('time', { datetime: n.at, class: 'muted small' }, formatDateTime(n.at))),
-      h('div', { class: 'notice-body' }, link, stateBadge(n.state)),
+      h('div', { class: 'notice-body' }, link,
+        n.case_kind === 'application' ? badge(t(`sv.state.${n.state}`)) : stateBadge(n.state)),
       mark ? h('div', { class: 'notice-actions' }, mark) : null);
   };
   draw();
