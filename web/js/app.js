@@ -27,6 +27,7 @@ import * as eventPage from './pages/event.js';
 import * as reportPage from './pages/report.js';
 import * as inboxPage from './pages/inbox.js';
 import * as servicesPage from './pages/services.js';
+import * as serviceAdminPage from './pages/service_admin.js';
 import * as inboxCount from './inbox-count.js';
 
 const ROUTES = [
@@ -59,6 +60,9 @@ const ROUTES = [
   // The server decides who sees an event: the board's readers, the unit's members, the reporter.
   { re: /^\/events\/(\d+)$/, page: eventPage, nav: () => (session.can('event.read') ? 'events' : mineNav()) },
   { re: /^\/services$/, page: servicesPage, nav: 'services', view: 'catalogue', isPublic: true },
+  { re: /^\/services\/admin$/, page: serviceAdminPage, perm: 'service.catalog', nav: 'serviceAdmin', view: 'catalogue' },
+  { re: /^\/providers$/, page: serviceAdminPage, perm: 'provider.manage', nav: 'providers', view: 'providers' },
+  { re: /^\/providers\/(\d+)$/, page: serviceAdminPage, perm: 'provider.manage', nav: 'providers', view: 'provider' },
   { re: /^\/services\/(\d+)$/, page: servicesPage, nav: 'services', view: 'item', isPublic: true },
   { re: /^\/applications$/, page: servicesPage, perm: ['service.apply', 'service.handle'], nav: 'applications', view: 'applications' },
   { re: /^\/applications\/(\d+)$/, page: servicesPage, nav: 'applications', view: 'application' },
@@ -80,9 +84,11 @@ const NAV = [
   { id: 'services', href: '#/services', icon: 'list', label: () => t('nav.services') },
   { id: 'applications', href: '#/applications', icon: 'list', perm: ['service.apply', 'service.handle'], label: () => t('nav.applications') },
   { id: 'bookings', href: '#/bookings', icon: 'list', perm: 'service.apply', unless: 'registry.read', label: () => t('nav.bookings') },
+  { id: 'providers', href: '#/providers', icon: 'list', perm: 'provider.manage', label: () => t('nav.providers') },
   { id: 'inbox', href: '#/inbox', icon: 'bell', count: true, label: () => t('nav.inbox') },
   { id: 'users', href: '#/users', icon: 'users', perm: 'user.read', label: () => t('nav.users') },
   { id: 'eventAdmin', href: '#/events/admin', icon: 'list', perm: 'event.catalog', label: () => t('nav.eventAdmin') },
+  { id: 'serviceAdmin', href: '#/services/admin', icon: 'list', perm: 'service.catalog', label: () => t('nav.serviceAdmin') },
   { id: 'apiKeys', href: '#/api-keys', icon: 'key', perm: 'system', label: () => t('nav.apiKeys') },
   { id: 'audit', href: '#/audit', icon: 'audit', perm: 'audit.read', label: () => t('nav.audit') },
   { id: 'me', href: '#/me', icon: 'user', label: () => t('nav.me') },
