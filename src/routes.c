@@ -770,6 +770,11 @@ const struct route routes[] = {
 	{GET, "/api/v1/bookings", 0, PERM_SERVICE_APPLY, NULL, bookings_query, api_bookings_list, NULL, "services", "Your bookings, or a resident's (staff)", "BookingList", 200, 0},
 	{POST, "/api/v1/bookings/{id}/cancel", 0, PERM_NONE, NULL, NULL, api_bookings_cancel, "booking.cancel", "services", "Cancel a booking before its slot begins; the place is freed", "Booking", 200, 0},
 	{POST, "/api/v1/bookings/{id}/attend", 0, PERM_PROVIDER_MANAGE, NULL, NULL, api_bookings_attend, "booking.attend", "services", "Record that the service was delivered", "Booking", 200, 0},
+	{GET, "/api/v1/need-rules", 0, PERM_NEED_READ, NULL, NULL, api_need_rules_list, NULL, "services", "Rules that turn registry facts into needs (those whose tags you may see)", "NeedRuleList", 200, 0},
+	{POST, "/api/v1/need-rules", 0, PERM_SERVICE_CATALOG, need_rule_body, NULL, api_need_rules_create, "need_rule.create", "services", "Add a need rule", "NeedRule", 201, 0},
+	{PATCH, "/api/v1/need-rules/{id}", 0, PERM_SERVICE_CATALOG, need_rule_update_body, NULL, api_need_rules_update, "need_rule.update", "services", "Change or deactivate a need rule", "NeedRule", 200, 0},
+	{GET, "/api/v1/needs/coverage", 0, PERM_NEED_READ, NULL, coverage_query, api_needs_coverage, NULL, "services", "Per child node and rule: people in need, served, unserved, overdue for a visit, free places", "NeedCoverage", 200, 0},
+	{GET, "/api/v1/needs", 0, PERM_NEED_READ, NULL, needs_query, api_needs_list, NULL, "services", "The people of a rule under a node with matching providers (audited)", "Page", 200, 0},
 	{PUT, "/api/v1/residents/{id}/account", 0, PERM_REGISTRY_WRITE, account_link_body, NULL, api_residents_account_link, "resident.account_link", "registry", "Link a resident's own account to the registry record", "AccountLink", 200, 0},
 
 	/* -- */

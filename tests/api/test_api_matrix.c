@@ -45,6 +45,7 @@ enum {
 	SV_APPLY = COUNTY | TOWN | COMMUNITY | GRID | RESIDENT,
 	SV_HANDLE = COUNTY | DEPT | TOWN | COMMUNITY,
 	PROVIDERS = COUNTY | TOWN | COMMUNITY | ORGSTAFF,
+	NEEDS = COUNTY | DEPT | TOWN | COMMUNITY | GRID,
 };
 
 #define NROLES 15
@@ -247,6 +248,11 @@ static const struct expect {
 	{"GET", "/api/v1/bookings?resident_id={RS}", NULL, SV_APPLY, false},
 	{"POST", "/api/v1/bookings/999999/cancel", NULL, ALL, false},
 	{"POST", "/api/v1/bookings/999999/attend", NULL, PROVIDERS, false},
+	{"GET", "/api/v1/need-rules", NULL, NEEDS, false},
+	{"POST", "/api/v1/need-rules", "{\"code\":\"m_{N}\",\"name\":\"x\",\"name_en\":\"x\",\"conditions\":{\"min_age\":90},\"visit_days\":30}", COUNTY, false},
+	{"PATCH", "/api/v1/need-rules/1", "{\"visit_days\":7}", COUNTY, false},
+	{"GET", "/api/v1/needs/coverage", NULL, NEEDS, false},
+	{"GET", "/api/v1/needs?rule_id=6", NULL, NEEDS, false},
 	{"PUT", "/api/v1/residents/{RS}/account", "{\"username\":\"m_res\"}", REG_WRITE, false},
 
 	/* -- */

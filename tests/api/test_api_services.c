@@ -45,6 +45,13 @@ static void birth_date(char out[16], int years, int days)
 		 (tm.tm_mon + 1) % 100, tm.tm_mday % 100);
 }
 
+static const char *birth_date_today(void)
+{
+	static char b[16];
+	birth_date(b, 0, 0);
+	return b;
+}
+
 static unsigned seq = 1;
 
 static int64_t add_resident(const char *name, const char *birth, const char *residence)
@@ -593,6 +600,116 @@ static void test_bookings_never_overbook(void **state)
 	resp_free(r);
 }
 
+static int64_t rule_id(const char *token, const char *code)
+{
+	struct resp *r = call(&S, "GET", "/api/v1/need-rules", token, NULL);
+	assert_status(r, 200);
+	int64_t id = 0;
+	size_t i;
+	json_t *x;
+	json_array_foreach(jget(r->json, "items"), i, x) if (strcmp(json_string_value(json_object_get(x, "code")), code) == 0) id = json_integer_value(json_object_get(x, "id"));
+	resp_free(r);
+	return id;
+}
+
+/* The total of one rule in a coverage answer. */
+static int64_t covered(const char *token, int64_t rule, const char *what)
+{
+	struct resp *r = call(&S, "GET", pathf("/api/v1/needs/coverage?org_id=%lld", (long long)grid_id),
+			      token, NULL);
+	assert_status(r, 200);
+	int64_t v = -1;
+	size_t i;
+	json_t *x;
+	json_array_foreach(jget(r->json, "rules"), i, x) if (json_integer_value(json_object_get(x, "id")) == rule) v = json_integer_value(json_object_get(json_object_get(x, "total"), what));
+	resp_free(r);
+	return v;
+}
+
+static void test_needs_coverage_and_matches(void **state)
+{
+	(void)state;
+	int64_t alone = rule_id(comm, "elderly_alone");
+	assert_true(alone > 0);
+	/* Nobody in the grid lives alone yet. */
+	assert_int_equal(covered(comm, alone, "in_need"), 0);
+	char b[16];
+	birth_date(b, 86, 0);
+	int64_t old = add_resident("冯奶奶", b, "registered");
+	struct resp *r = call(&S, "PUT", pathf("/api/v1/residents/%lld/tags/living_alone", (long long)old),
+			      comm, "{}");
+	assert_status(r, 200);
+	resp_free(r);
+	assert_int_equal(covered(comm, alone, "in_need"), 1);
+	assert_int_equal(covered(comm, alone, "unserved"), 1);
+	assert_int_equal(covered(comm, alone, "visit_overdue"), 1);
+	/* The people of the rule, with a provider of home care matched by
+	 * area and free places. */
+	r = call(&S, "POST", "/api/v1/providers", comm,
+		 "{\"name\":\"枫源居家养老\",\"kind\":\"social_org\",\"org_id\":%lld,"
+		 "\"items\":[%lld],\"areas\":[\"330681109290\"]}",
+		 (long long)org_id(&S, comm, "330681109290"), (long long)item_id("elderly.home_care"));
+	assert_status(r, 201);
+	int64_t care = jint(r->json, "id");
+	resp_free(r);
+	time_t t = time(NULL) + 3 * 86400;
+	char from[32], to[32];
+	strftime(from, sizeof(from), "%Y-%m-%dT%H:00:00Z", gmtime(&t));
+	t += 3600;
+	strftime(to, sizeof(to), "%Y-%m-%dT%H:00:00Z", gmtime(&t));
+	r = call(&S, "POST", pathf("/api/v1/providers/%lld/slots", (long long)care), comm,
+		 "{\"item_id\":%lld,\"starts_at\":\"%s\",\"ends_at\":\"%s\",\"capacity\":4}",
+		 (long long)item_id("elderly.home_care"), from, to);
+	assert_status(r, 201);
+	int64_t care_slot = jint(r->json, "id");
+	resp_free(r);
+	r = call(&S, "GET", pathf("/api/v1/needs?rule_id=%lld&org_id=%lld&status=overdue", (long long)alone, (long long)grid_id), grid, NULL);
+	assert_status(r, 200);
+	assert_int_equal(jint(r->json, "total"), 1);
+	assert_string_equal(jstr(r->json, "items.0.name"), "冯奶奶");
+	assert_string_equal(jstr(r->json, "items.0.matches.0.name"), "枫源居家养老");
+	assert_int_equal(jint(r->json, "items.0.matches.0.free_places"), 4);
+	resp_free(r);
+	/* A visit today ends the overdue visit; a booking serves the need. */
+	r = call(&S, "POST", pathf("/api/v1/households/%lld/visits", (long long)household), grid,
+		 "{\"visited_on\":\"%s\",\"notes\":\"身体还好，独自做饭\"}", birth_date_today());
+	assert_status(r, 201);
+	resp_free(r);
+	assert_int_equal(covered(comm, alone, "visit_overdue"), 0);
+	assert_int_equal(covered(comm, alone, "served"), 0);
+	r = call(&S, "POST", "/api/v1/bookings", comm, "{\"slot_id\":%lld,\"resident_id\":%lld}",
+		 (long long)care_slot, (long long)old);
+	assert_status(r, 201);
+	resp_free(r);
+	assert_int_equal(covered(comm, alone, "served"), 1);
+	assert_int_equal(covered(comm, alone, "unserved"), 0);
+	r = call(&S, "GET", pathf("/api/v1/needs?rule_id=%lld&org_id=%lld&status=unserved", (long long)alone, (long long)grid_id), comm, NULL);
+	assert_int_equal(jint(r->json, "total"), 0);
+	resp_free(r);
+	/* Outside the scope: 404. */
+	r = call(&S, "GET", pathf("/api/v1/needs/coverage?org_id=%lld", (long long)grid_id), far_town, NULL);
+	assert_status(r, 404);
+	resp_free(r);
+	/* A rule over a casework tag is not shown to a grid worker, who may
+	 * not see that tag; the county sees it. */
+	r = call(&S, "POST", "/api/v1/need-rules", county,
+		 "{\"code\":\"correction_talks\",\"name\":\"社区矫正对象谈话\",\"name_en\":\"Talks\","
+		 "\"conditions\":{\"tags_all\":[\"community_correction\"]},\"visit_days\":14}");
+	assert_status(r, 201);
+	int64_t casework = jint(r->json, "id");
+	resp_free(r);
+	r = call(&S, "POST", "/api/v1/need-rules", county,
+		 "{\"code\":\"nothing\",\"name\":\"x\",\"name_en\":\"x\",\"conditions\":{}}");
+	assert_status(r, 422); /* met by neither a service nor visits */
+	resp_free(r);
+	assert_int_equal(rule_id(grid, "correction_talks"), 0);
+	r = call(&S, "GET", pathf("/api/v1/needs?rule_id=%lld&org_id=%lld", (long long)casework, (long long)grid_id), grid, NULL);
+	assert_status(r, 404);
+	resp_free(r);
+	assert_int_equal(covered(grid, casework, "in_need"), -1);
+	assert_int_equal(covered(comm, casework, "in_need"), 0);
+}
+
 static void test_account_link(void **state)
 {
 	(void)state;
@@ -624,6 +741,7 @@ int main(void)
 		cmocka_unit_test(test_window_applications_and_refusals),
 		cmocka_unit_test(test_providers_and_slots),
 		cmocka_unit_test(test_bookings_never_overbook),
+		cmocka_unit_test(test_needs_coverage_and_matches),
 		cmocka_unit_test(test_account_link),
 	};
 	return cmocka_run_group_tests_name("api_services", tests, setup, teardown);

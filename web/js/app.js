@@ -28,6 +28,7 @@ import * as reportPage from './pages/report.js';
 import * as inboxPage from './pages/inbox.js';
 import * as servicesPage from './pages/services.js';
 import * as serviceAdminPage from './pages/service_admin.js';
+import * as needsPage from './pages/needs.js';
 import * as inboxCount from './inbox-count.js';
 
 const ROUTES = [
@@ -61,6 +62,8 @@ const ROUTES = [
   { re: /^\/events\/(\d+)$/, page: eventPage, nav: () => (session.can('event.read') ? 'events' : mineNav()) },
   { re: /^\/services$/, page: servicesPage, nav: 'services', view: 'catalogue', isPublic: true },
   { re: /^\/services\/admin$/, page: serviceAdminPage, perm: 'service.catalog', nav: 'serviceAdmin', view: 'catalogue' },
+  { re: /^\/needs$/, page: needsPage, perm: 'need.read', nav: 'needs', view: 'coverage' },
+  { re: /^\/needs\/people$/, page: needsPage, perm: 'need.read', nav: 'needs', view: 'people' },
   { re: /^\/providers$/, page: serviceAdminPage, perm: 'provider.manage', nav: 'providers', view: 'providers' },
   { re: /^\/providers\/(\d+)$/, page: serviceAdminPage, perm: 'provider.manage', nav: 'providers', view: 'provider' },
   { re: /^\/services\/(\d+)$/, page: servicesPage, nav: 'services', view: 'item', isPublic: true },
@@ -84,6 +87,7 @@ const NAV = [
   { id: 'services', href: '#/services', icon: 'list', label: () => t('nav.services') },
   { id: 'applications', href: '#/applications', icon: 'list', perm: ['service.apply', 'service.handle'], label: () => t('nav.applications') },
   { id: 'bookings', href: '#/bookings', icon: 'list', perm: 'service.apply', unless: 'registry.read', label: () => t('nav.bookings') },
+  { id: 'needs', href: '#/needs', icon: 'list', perm: 'need.read', label: () => t('nav.needs') },
   { id: 'providers', href: '#/providers', icon: 'list', perm: 'provider.manage', label: () => t('nav.providers') },
   { id: 'inbox', href: '#/inbox', icon: 'bell', count: true, label: () => t('nav.inbox') },
   { id: 'users', href: '#/users', icon: 'users', perm: 'user.read', label: () => t('nav.users') },

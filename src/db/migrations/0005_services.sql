@@ -144,3 +144,35 @@ INSERT INTO service_items (code, scenario, name, name_en, description, descripti
 INSERT INTO service_items (code, scenario, name, name_en, description, description_en, eligibility, materials, legal_basis, level, limit_days, online, bookable) VALUES ('government.temporary_relief', 'government', '临时救助申请', 'Temporary relief', '因突发事件、意外伤害等导致基本生活暂时困难的家庭申请临时救助。', 'For households in temporary hardship after an emergency, accident or serious illness.', '{}', '[{"zh": "居民身份证", "en": "Resident identity card"}, {"zh": "困难情况说明", "en": "Statement of the hardship"}]', '《社会救助暂行办法》第四十七条', 'town', 15, 1, 0);
 INSERT INTO service_items (code, scenario, name, name_en, description, description_en, eligibility, materials, legal_basis, level, limit_days, online, bookable) VALUES ('government.birth_registration', 'government', '生育登记服务', 'Birth registration service', '生育登记及相关政策咨询。', 'Registration of a birth and advice on the related policies.', '{}', '[{"zh": "居民身份证", "en": "Resident identity card"}, {"zh": "结婚证", "en": "Marriage certificate"}]', '《人口与计划生育法》', 'community', 1, 1, 0);
 INSERT INTO service_items (code, scenario, name, name_en, description, description_en, eligibility, materials, legal_basis, level, limit_days, online, bookable) VALUES ('government.veteran_care', 'government', '退役军人优抚服务', 'Care of veterans', '退役军人及其家属的优待抚恤、帮扶援助。', 'Preferential treatment, pensions and assistance for veterans and their families.', '{"tags_all": ["veteran"]}', '[{"zh": "居民身份证", "en": "Resident identity card"}, {"zh": "退役证件", "en": "Discharge certificate"}]', '《退役军人保障法》', 'county', 20, 1, 0);
+
+-- Rules that turn registry facts into needs (精准对接): the conditions use
+-- the eligibility format; a need is served through its item (a booking or
+-- an application granted), and a visit rule asks for a door-to-door visit to
+-- the household every visit_days.
+CREATE TABLE need_rules (
+	id INTEGER PRIMARY KEY,
+	code TEXT NOT NULL UNIQUE,
+	name TEXT NOT NULL,
+	name_en TEXT NOT NULL,
+	conditions TEXT NOT NULL,
+	item_id INTEGER REFERENCES service_items(id),
+	visit_days INTEGER CHECK (visit_days BETWEEN 1 AND 366),
+	active INTEGER NOT NULL DEFAULT 1,
+	CHECK (item_id IS NOT NULL OR visit_days IS NOT NULL)
+);
+INSERT INTO need_rules (code, name, name_en, conditions, item_id, visit_days) VALUES
+	('elderly_alone', '80岁以上独居老人', 'Living alone, aged 80 or over',
+	 '{"min_age":80,"tags_all":["living_alone"]}',
+	 (SELECT id FROM service_items WHERE code = 'elderly.home_care'), 7),
+	('elderly_meals', '75岁以上独居或特困老人助餐', 'Meals for people aged 75 or over living alone or in extreme hardship',
+	 '{"min_age":75,"tags_any":["living_alone","extreme_hardship"]}',
+	 (SELECT id FROM service_items WHERE code = 'elderly.meals'), NULL),
+	('disabled_rehab', '残疾人康复', 'Rehabilitation of disabled people',
+	 '{"tags_all":["disabled"]}',
+	 (SELECT id FROM service_items WHERE code = 'disability.rehab'), 30),
+	('left_behind_child', '留守儿童关爱', 'Care of left-behind children',
+	 '{"tags_all":["left_behind_child"]}', NULL, 30),
+	('hardship_visits', '低保特困家庭走访', 'Visits to households on subsistence or in extreme hardship',
+	 '{"tags_any":["subsistence","extreme_hardship"]}', NULL, 30),
+	('checkup65', '65岁以上老人健康体检', 'Health checks of people aged 65 or over',
+	 '{"min_age":65}', (SELECT id FROM service_items WHERE code = 'medical.checkup65'), NULL);
