@@ -26,6 +26,7 @@ import * as apiKeysPage from './pages/apikeys.js';
 import * as eventPage from './pages/event.js';
 import * as reportPage from './pages/report.js';
 import * as inboxPage from './pages/inbox.js';
+import * as counsellingPage from './pages/counselling.js';
 import * as inboxCount from './inbox-count.js';
 
 const ROUTES = [
@@ -58,6 +59,11 @@ const ROUTES = [
   // The server decides who sees an event: the board's readers, the unit's members, the reporter.
   { re: /^\/events\/(\d+)$/, page: eventPage, nav: () => (session.can('event.read') ? 'events' : mineNav()) },
   { re: /^\/inbox$/, page: inboxPage, nav: 'inbox' },
+  { re: /^\/counselling$/, page: counsellingPage, perm: 'counsel.handle', nav: 'counselling', view: 'cases' },
+  { re: /^\/counselling\/ask$/, page: counsellingPage, perm: 'counsel.request', nav: 'counselAsk', view: 'ask' },
+  { re: /^\/counselling\/stats$/, page: counsellingPage, perm: 'counsel.stats', nav: 'counselStats', view: 'stats' },
+  // The server decides who sees a case: its counsellor and supervisor, and the requester (the status).
+  { re: /^\/counselling\/cases\/(\d+)$/, page: counsellingPage, nav: () => (session.can('counsel.handle') ? 'counselling' : 'counselAsk'), view: 'case' },
   { re: /^\/me$/, page: mePage, nav: 'me' },
   { re: /^\/public\/(\d{15})$/, page: publicPage, isPublic: true },
 ];
@@ -72,6 +78,9 @@ const NAV = [
   // Staff reach their own reports from the board's tabs; residents have no board.
   { id: 'mine', href: '#/events/mine', icon: 'list', perm: 'event.report', unless: 'event.read', label: () => t('nav.mine') },
   { id: 'inbox', href: '#/inbox', icon: 'bell', count: true, label: () => t('nav.inbox') },
+  { id: 'counselling', href: '#/counselling', icon: 'user', perm: 'counsel.handle', label: () => t('cou.navCases') },
+  { id: 'counselAsk', href: '#/counselling/ask', icon: 'phone', perm: 'counsel.request', label: () => t('cou.navAsk') },
+  { id: 'counselStats', href: '#/counselling/stats', icon: 'chart', perm: 'counsel.stats', label: () => t('cou.navStats') },
   { id: 'users', href: '#/users', icon: 'users', perm: 'user.read', label: () => t('nav.users') },
   { id: 'eventAdmin', href: '#/events/admin', icon: 'list', perm: 'event.catalog', label: () => t('nav.eventAdmin') },
   { id: 'apiKeys', href: '#/api-keys', icon: 'key', perm: 'system', label: () => t('nav.apiKeys') },

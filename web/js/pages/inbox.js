@@ -8,6 +8,7 @@ import { h, add, fill, pager, loading, empty, toast, toastError, badge } from '.
 import { t, tOr, formatDateTime, formatNumber } from '../i18n.js';
 import * as inboxCount from '../inbox-count.js';
 import { stateBadge, eventHref } from '../events.js';
+import { stateBadge as couStateBadge } from './counselling.js';
 
 const PAGE = 50;
 
@@ -48,8 +49,14 @@ export async function render(view, ctx) {
 }
 
 function caseHref(n) {
+  if (n.case_kind === 'counselling') return `#/counselling/cases/${n.case_id}`;
   return n.case_kind === 'event' ? eventHref(n.case_id) : null;
 }
+
+/* Counselling notices keep their neutral title and speak their own words. */
+const isCou = (n) => n.case_kind === 'counselling';
+const noticeTitle = (n) => (isCou(n) ? t('cou.title') : n.title);
+const noticeKind = (n) => (isCou(n) ? tOr(`cou.inboxKind.${n.kind}`, n.kind) : tOr(`inbox.kind.${n.kind}`, n.kind));
 
 async function markRead(n) {
   await api('POST', `/inbox/${n.id}/read`);
@@ -61,7 +68,7 @@ function notice(n) {
   const href = caseHref(n);
   const item = h('li', { class: ['notice', n.read ? 'is-read' : 'is-unread'] });
   const draw = () => {
-    const link = href ? h('a', { href, class: 'notice-link' }, `#${n.case_id} ${n.title}`) : h('span', null, `#${n.case_id} ${n.title}`);
+    const link = href ? h('a', { href, class: 'notice-link' }, `#${n.case_id} ${noticeTitle(n)}`) : h('span', null, `#${n.case_id} ${noticeTitle(n)}`);
     // Opening a notice reads it; the page opens whether or not the mark succeeds.
     if (href && !n.read) {
       link.addEventListener('click', (ev) => {
@@ -91,9 +98,9 @@ function notice(n) {
     fill(item,
       h('div', { class: 'notice-head' },
         n.read ? null : badge(t('inbox.unreadMark'), 'unread'),
-        h('strong', { class: 'notice-kind' }, tOr(`inbox.kind.${n.kind}`, n.kind)),
+        h('strong', { class: 'notice-kind' }, noticeKind(n)),
         h('time', { datetime: n.at, class: 'muted small' }, formatDateTime(n.at))),
-      h('div', { class: 'notice-body' }, link, stateBadge(n.state)),
+      h('div', { class: 'notice-body' }, link, isCou(n) ? couStateBadge(n.state) : stateBadge(n.state)),
       mark ? h('div', { class: 'notice-actions' }, mark) : null);
   };
   draw();
