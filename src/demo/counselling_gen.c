@@ -1,5 +1,5 @@
 /*
- * Demo psychological-assistance cases in 大唐街道 (330681109), where the
+ * Demo psychological-assistance cases in 枫桥镇 (330681109), where the
  * demo counsellor works: a request waiting for a counsellor, a crisis just
  * raised (the demo supervisor has its alert), cases assigned, in progress
  * with sessions, and closed ones spread over the town's communities so the

@@ -204,7 +204,7 @@ async function casePage(view, ctx) {
       [t('cou.area'), c.node ? c.node.name : ''],
       [t('cou.forWhom'), c.for_self ? t('cou.forSelf') : t('cou.forResident', { name: c.requester ? c.requester.name : '' })],
     ])),
-    section(t('cou.concern'), h('p', { class: 'cou-text' }, t(`cou.cat.${c.category}`)), h('p', { class: 'cou-text' }, c.concern || '—')),
+    section(t('cou.concernSection'), h('p', { class: 'cou-text' }, t(`cou.cat.${c.category}`)), h('p', { class: 'cou-text' }, c.concern || '—')),
     section(t('cou.caseSection'), facts([
       [t('cou.requestedAt'), when(c.requested_at)],
       [t('cou.counsellor'), c.counsellor ? c.counsellor.name : t('cou.notYet')],
