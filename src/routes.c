@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "auth/api_auth.h"
+#include "counselling/api_counselling.h"
 #include "events/api_events.h"
 #include "http/api_system.h"
 #include "http/route.h"
@@ -784,6 +785,21 @@ const struct route routes[] = {
 	/* -- */
 
 	/* psychological assistance */
+	{POST, "/api/v1/counselling/requests", 0, PERM_COUNSEL_REQUEST, cou_request_body, NULL, api_cou_request_create, "counselling.request", "counselling", "Ask for psychological assistance, for yourself or (staff) for a resident in scope; a crisis alerts the supervisors at once", "CounsellingStatus", 201, 0},
+	{GET, "/api/v1/counselling/requests/mine", 0, PERM_COUNSEL_REQUEST, NULL, NULL, api_cou_requests_mine, NULL, "counselling", "My requests: status and the counsellor's name only", "CounsellingStatusList", 200, 0},
+	{GET, "/api/v1/counselling/cases", 0, PERM_COUNSEL_HANDLE, NULL, cou_cases_query, api_cou_cases_list, NULL, "counselling", "My cases as counsellor, or (supervisors) requests waiting and cases I supervise; crisis first", "Page", 200, 0},
+	{GET, "/api/v1/counselling/cases/{id}", 0, PERM_NONE, NULL, NULL, api_cou_case_get, NULL, "counselling", "A case for its counsellor and supervisor; its status for the requester; 404 for everyone else", "CounsellingCase", 200, 0},
+	{GET, "/api/v1/counselling/cases/{id}/counsellors", 0, PERM_NONE, NULL, NULL, api_cou_case_counsellors, NULL, "counselling", "Counsellors the case's supervisor may assign, with their open cases", "CounsellorList", 200, 0},
+	COU_ACTION("assign", cou_assign_body, "Assign a counsellor (the case's supervisor, counsel.supervise)"),
+	COU_ACTION("reassign", cou_reassign_body, "Give the case to another counsellor, with the reason (the case's supervisor)"),
+	COU_ACTION("sessions", cou_session_body, "Record a session held (the assigned counsellor)"),
+	COU_ACTION("crisis", cou_crisis_body, "Raise the crisis flag: every supervisor covering the area is alerted at once (counsellor or supervisor)"),
+	COU_ACTION("crisis_clear", cou_reason_body, "Lower the crisis flag, with the reason (counsellor or supervisor)"),
+	COU_ACTION("close", cou_close_body, "Close with the outcome and a summary (the assigned counsellor)"),
+	COU_ACTION("withdraw", cou_empty_body, "Withdraw the request (the requester)"),
+	{GET, "/api/v1/counselling/alerts", 0, PERM_COUNSEL_SUPERVISE, NULL, cou_alerts_query, api_cou_alerts_list, NULL, "counselling", "My crisis alerts, unacknowledged first", "CounsellingAlertList", 200, 0},
+	{POST, "/api/v1/counselling/alerts/{id}/acknowledge", 0, PERM_COUNSEL_SUPERVISE, NULL, NULL, api_cou_alert_ack, "counselling.alert_ack", "counselling", "Acknowledge a crisis alert (recorded)", NULL, 204, 0},
+	{GET, "/api/v1/counselling/stats", 0, PERM_COUNSEL_STATS, NULL, cou_stats_query, api_cou_stats, NULL, "counselling", "Counts by area and state, crises, days to first contact; small counts of communities as <3; nothing identifying", "CounsellingStats", 200, 0},
 
 	/* -- */
 

@@ -18,6 +18,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/str.h"
+#include "demo/counselling_gen.h"
 #include "events/events.h"
 #include "org/divisions.h"
 #include "org/org.h"
@@ -676,6 +677,8 @@ int demo_build(struct db *db, const char *dir, const char *password)
 	arena_free(&ar);
 	if (rc == RC_OK)
 		rc = demo_events_build(db);
+	if (rc == RC_OK)
+		rc = demo_counselling_build(db);
 	return rc;
 }
 

@@ -46,6 +46,8 @@ enum {
 	SV_HANDLE = COUNTY | DEPT | TOWN | COMMUNITY,
 	PROVIDERS = COUNTY | TOWN | COMMUNITY | ORGSTAFF,
 	NEEDS = COUNTY | DEPT | TOWN | COMMUNITY | GRID,
+	COU_REQUEST = TOWN | COMMUNITY | GRID | RESIDENT,
+	COU_STATS = COUNTY | TOWN | SUPERVISOR,
 };
 
 #define NROLES 15
@@ -261,7 +263,25 @@ static const struct expect {
 
 	/* -- */
 
-	/* psychological assistance */
+	/* psychological assistance.  The routes of one case carry no
+	 * permission: whoever does not see the case gets 404 as for one that
+	 * does not exist (test_api_counselling.c proves it for a real case);
+	 * here no case 987654 exists, so every role gets past alike. */
+	{"POST", "/api/v1/counselling/requests", "{\"category\":\"other\",\"concern\":\"矩阵\",\"contact_phone\":\"13800000000\"}", COU_REQUEST, false},
+	{"GET", "/api/v1/counselling/requests/mine", NULL, COU_REQUEST, false},
+	{"GET", "/api/v1/counselling/cases", NULL, COUNSELLOR | SUPERVISOR, false},
+	{"GET", "/api/v1/counselling/cases/987654", NULL, ALL, false},
+	{"GET", "/api/v1/counselling/cases/987654/counsellors", NULL, ALL, false},
+	{"POST", "/api/v1/counselling/cases/987654/assign", "{\"counsellor_id\":{U}}", ALL, false},
+	{"POST", "/api/v1/counselling/cases/987654/reassign", "{\"counsellor_id\":{U},\"reason\":\"矩阵\"}", ALL, false},
+	{"POST", "/api/v1/counselling/cases/987654/sessions", "{\"held_on\":\"2026-01-05\",\"kind\":\"phone\"}", ALL, false},
+	{"POST", "/api/v1/counselling/cases/987654/crisis", "{}", ALL, false},
+	{"POST", "/api/v1/counselling/cases/987654/crisis_clear", "{\"reason\":\"矩阵\"}", ALL, false},
+	{"POST", "/api/v1/counselling/cases/987654/close", "{\"outcome\":\"resolved\",\"summary\":\"矩阵\"}", ALL, false},
+	{"POST", "/api/v1/counselling/cases/987654/withdraw", "{}", ALL, false},
+	{"GET", "/api/v1/counselling/alerts", NULL, SUPERVISOR, false},
+	{"POST", "/api/v1/counselling/alerts/987654/acknowledge", NULL, SUPERVISOR, false},
+	{"GET", "/api/v1/counselling/stats", NULL, COU_STATS, false},
 
 	/* -- */
 

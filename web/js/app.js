@@ -29,6 +29,7 @@ import * as inboxPage from './pages/inbox.js';
 import * as servicesPage from './pages/services.js';
 import * as serviceAdminPage from './pages/service_admin.js';
 import * as needsPage from './pages/needs.js';
+import * as counsellingPage from './pages/counselling.js';
 import * as inboxCount from './inbox-count.js';
 
 const ROUTES = [
@@ -71,6 +72,11 @@ const ROUTES = [
   { re: /^\/applications\/(\d+)$/, page: servicesPage, nav: 'applications', view: 'application' },
   { re: /^\/bookings$/, page: servicesPage, perm: 'service.apply', nav: 'bookings', view: 'bookings' },
   { re: /^\/inbox$/, page: inboxPage, nav: 'inbox' },
+  { re: /^\/counselling$/, page: counsellingPage, perm: 'counsel.handle', nav: 'counselling', view: 'cases' },
+  { re: /^\/counselling\/ask$/, page: counsellingPage, perm: 'counsel.request', nav: 'counselAsk', view: 'ask' },
+  { re: /^\/counselling\/stats$/, page: counsellingPage, perm: 'counsel.stats', nav: 'counselStats', view: 'stats' },
+  // The server decides who sees a case: its counsellor and supervisor, and the requester (the status).
+  { re: /^\/counselling\/cases\/(\d+)$/, page: counsellingPage, nav: () => (session.can('counsel.handle') ? 'counselling' : 'counselAsk'), view: 'case' },
   { re: /^\/me$/, page: mePage, nav: 'me' },
   { re: /^\/public\/(\d{15})$/, page: publicPage, isPublic: true },
 ];
@@ -90,6 +96,9 @@ const NAV = [
   { id: 'needs', href: '#/needs', icon: 'list', perm: 'need.read', label: () => t('nav.needs') },
   { id: 'providers', href: '#/providers', icon: 'list', perm: 'provider.manage', label: () => t('nav.providers') },
   { id: 'inbox', href: '#/inbox', icon: 'bell', count: true, label: () => t('nav.inbox') },
+  { id: 'counselling', href: '#/counselling', icon: 'user', perm: 'counsel.handle', label: () => t('cou.navCases') },
+  { id: 'counselAsk', href: '#/counselling/ask', icon: 'phone', perm: 'counsel.request', label: () => t('cou.navAsk') },
+  { id: 'counselStats', href: '#/counselling/stats', icon: 'chart', perm: 'counsel.stats', label: () => t('cou.navStats') },
   { id: 'users', href: '#/users', icon: 'users', perm: 'user.read', label: () => t('nav.users') },
   { id: 'eventAdmin', href: '#/events/admin', icon: 'list', perm: 'event.catalog', label: () => t('nav.eventAdmin') },
   { id: 'serviceAdmin', href: '#/services/admin', icon: 'list', perm: 'service.catalog', label: () => t('nav.serviceAdmin') },

@@ -8,6 +8,7 @@ import { h, add, fill, pager, loading, empty, toast, toastError, badge } from '.
 import { t, tOr, formatDateTime, formatNumber } from '../i18n.js';
 import * as inboxCount from '../inbox-count.js';
 import { stateBadge, eventHref } from '../events.js';
+import { stateBadge as couStateBadge } from './counselling.js';
 
 const PAGE = 50;
 
@@ -49,8 +50,14 @@ export async function render(view, ctx) {
 
 function caseHref(n) {
   if (n.case_kind === 'application') return `#/applications/${n.case_id}`;
+  if (n.case_kind === 'counselling') return `#/counselling/cases/${n.case_id}`;
   return n.case_kind === 'event' ? eventHref(n.case_id) : null;
 }
+
+/* Counselling notices keep their neutral title and speak their own words. */
+const isCou = (n) => n.case_kind === 'counselling';
+const noticeTitle = (n) => (isCou(n) ? t('cou.title') : n.title);
+const noticeKind = (n) => (isCou(n) ? tOr(`cou.inboxKind.${n.kind}`, n.kind) : tOr(`inbox.kind.${n.kind}`, n.kind));
 
 async function markRead(n) {
   await api('POST', `/inbox/${n.id}/read`);
@@ -62,7 +69,7 @@ function notice(n) {
   const href = caseHref(n);
   const item = h('li', { class: ['notice', n.read ? 'is-read' : 'is-unread'] });
   const draw = () => {
-    const link = href ? h('a', { href, class: 'notice-link' }, `#${n.case_id} ${n.title}`) : h('span', null, `#${n.case_id} ${n.title}`);
+    const link = href ? h('a', { href, class: 'notice-link' }, `#${n.case_id} ${noticeTitle(n)}`) : h('span', null, `#${n.case_id} ${noticeTitle(n)}`);
     // Opening a notice reads it; the page opens whether or not the mark succeeds.
     if (href && !n.read) {
       link.addEventListener('click', (ev) => {
@@ -92,10 +99,11 @@ function notice(n) {
     fill(item,
       h('div', { class: 'notice-head' },
         n.read ? null : badge(t('inbox.unreadMark'), 'unread'),
-        h('strong', { class: 'notice-kind' }, tOr(`inbox.kind.${n.kind}`, n.kind)),
+        h('strong', { class: 'notice-kind' }, noticeKind(n)),
         h('time', { datetime: n.at, class: 'muted small' }, formatDateTime(n.at))),
       h('div', { class: 'notice-body' }, link,
-        n.case_kind === 'application' ? badge(t(`sv.state.${n.state}`)) : stateBadge(n.state)),
+        isCou(n) ? couStateBadge(n.state)
+          : n.case_kind === 'application' ? badge(t(`sv.state.${n.state}`)) : stateBadge(n.state)),
       mark ? h('div', { class: 'notice-actions' }, mark) : null);
   };
   draw();
