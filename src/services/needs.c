@@ -137,24 +137,39 @@ void need_rule_free(struct need_rule *r)
 	r->conditions = NULL;
 }
 
-/* The people of a rule under a node: every resident meeting the
- * conditions, whether the need is served and the household's last visit.
- * ?1 node code, ?2 born on or before (min_age), ?3 born after (max_age),
- * ?4 gender, ?5 residence types, ?6 tags all, ?7 tags any, ?8 highest
- * disability grade, ?9 item, ?10 bookings from, ?11 visits from. */
-#define NEEDY                                                                                  \
-	" needy AS (SELECT r.id, r.code, r.name, r.birth_date,"                                \
-	"  (SELECT max(v.visited_on) FROM visits v WHERE v.household_id = r.household_id)"     \
-	"   AS last_visit,"                                                                    \
-	"  CASE WHEN ?9 IS NULL THEN 0 ELSE (EXISTS (SELECT 1 FROM bookings b"                 \
-	"   JOIN service_slots s ON s.id = b.slot_id WHERE b.resident_id = r.id"               \
-	"   AND s.item_id = ?9 AND b.status <> 'cancelled' AND s.starts_at_ms >= ?10)"         \
-	"   OR EXISTS (SELECT 1 FROM service_applications a JOIN cases c ON c.id = a.case_id"  \
-	"   WHERE a.resident_id = r.id AND a.item_id = ?9"                                     \
+/* The people of a rule under a node: every active resident meeting the
+ * conditions, whether the need is served and whether the household was
+ * visited recently.  ?1 node code, ?2 born on or before (min_age), ?3 born
+ * after (max_age), ?4 gender, ?5 residence types, ?6 tags all, ?7 tags any,
+ * ?8 highest disability grade, ?9 item, ?10 bookings from, ?11 visits from
+ * (a civil date), ?15 the tags that lead (see below).
+ *
+ * Who was served and which households were visited are sets computed once
+ * per statement (IN over a subquery), not lookups per person: at a county
+ * of a million residents a broad rule (aged 65+) finds 150,000 people.  A
+ * rule over tags starts from the tag index (TAG_LED: a few thousand rows)
+ * instead of the node's range of residents (CODE_LED); the unary + keeps
+ * the planner from mixing the two. */
+#define NEEDY_COLUMNS                                                                          \
+	" needy AS (SELECT r.id, r.code, r.name, r.birth_date, r.household_id,"               \
+	"  CASE WHEN ?9 IS NULL THEN 0 ELSE (r.id IN (SELECT b.resident_id FROM bookings b"    \
+	"   JOIN service_slots s ON s.id = b.slot_id WHERE s.item_id = ?9"                     \
+	"   AND b.status <> 'cancelled' AND s.starts_at_ms >= ?10)"                            \
+	"   OR r.id IN (SELECT a.resident_id FROM service_applications a"                      \
+	"   JOIN cases c ON c.id = a.case_id WHERE a.item_id = ?9"                              \
 	"   AND c.state IN ('accepted', 'done', 'evaluated')"                                  \
-	"   AND ifnull(a.outcome, 'granted') = 'granted')) END AS by_item"                     \
-	"  FROM residents r"                                                                   \
-	"  WHERE r.code >= ?1 AND r.code < ?1 || 'a' AND r.status = 'active'"                  \
+	"   AND ifnull(a.outcome, 'granted') = 'granted')) END AS by_item,"                    \
+	"  CASE WHEN ?11 IS NULL THEN 0 ELSE r.household_id IN (SELECT v.household_id"         \
+	"   FROM visits v WHERE v.code >= ?1 AND v.code < ?1 || 'a'"                           \
+	"   AND v.visited_on >= ?11) END AS visited"                                           \
+	"  FROM residents r WHERE "
+#define CODE_LED " r.code >= ?1 AND r.code < ?1 || 'a'"
+#define TAG_LED                                                                                \
+	" r.id IN (SELECT t.resident_id FROM resident_tags t"                                  \
+	"  WHERE t.tag IN (SELECT value FROM json_each(?15)))"                                 \
+	" AND +r.code >= ?1 AND +r.code < ?1 || 'a'"
+#define NEEDY_CONDITIONS                                                                       \
+	"  AND r.status = 'active'"                                                            \
 	"  AND (?2 IS NULL OR r.birth_date <= ?2) AND (?3 IS NULL OR r.birth_date > ?3)"       \
 	"  AND (?4 IS NULL OR r.gender = ?4)"                                                  \
 	"  AND (?5 IS NULL OR r.residence_type IN (SELECT value FROM json_each(?5)))"          \
@@ -164,9 +179,35 @@ void need_rule_free(struct need_rule *r)
 	"   AND t.tag IN (SELECT value FROM json_each(?7))))"                                  \
 	"  AND (?8 IS NULL OR EXISTS (SELECT 1 FROM resident_tags t WHERE t.resident_id = r.id" \
 	"   AND t.tag = 'disabled' AND json_extract(t.attrs, '$.grade') BETWEEN 1 AND ?8))),"  \
-	" judged AS (SELECT *, CASE WHEN ?9 IS NULL THEN ifnull(last_visit >= ?11, 0) ELSE by_item END" \
-	"  AS served, (?11 IS NOT NULL AND (last_visit IS NULL OR last_visit < ?11)) AS overdue" \
-	"  FROM needy)"
+	" judged AS (SELECT *, CASE WHEN ?9 IS NULL THEN visited ELSE by_item END AS served,"  \
+	"  (?11 IS NOT NULL AND NOT visited) AS overdue FROM needy)"
+
+/* The tags a rule's people all carry one of: tags_any, or the first of
+ * tags_all (a disability grade implies "disabled"); NULL when none. */
+static char *leading_tags(const json_t *c)
+{
+	json_t *any = json_object_get(c, "tags_any"), *all = json_object_get(c, "tags_all");
+	if (json_array_size(any) > 0)
+		return json_dumps(any, JSON_COMPACT);
+	if (json_array_size(all) > 0) {
+		json_t *one = json_pack("[O]", json_array_get(all, 0));
+		char *s = json_dumps(one, JSON_COMPACT);
+		json_decref(one);
+		return s;
+	}
+	if (json_object_get(c, "disability_grade_max"))
+		return strdup("[\"disabled\"]");
+	return NULL;
+}
+
+/* Whether a statement starts from the tag index: for a county or a town,
+ * whose range of residents is large; a community's or a grid's range is
+ * smaller than a common tag's rows across the county.  Returns the leading
+ * tags to free, or NULL to start from the node's range. */
+static char *leading_led(const json_t *c, const char *code)
+{
+	return strlen(code) <= 9 ? leading_tags(c) : NULL;
+}
 
 static void bind_rule(sqlite3_stmt *st, const struct need_rule *r, const char *code,
 		      int64_t now_ms)
@@ -201,14 +242,23 @@ static void bind_rule(sqlite3_stmt *st, const struct need_rule *r, const char *c
 		clock_civil_date(now - (int64_t)r->visit_days * 86400, 0, visit);
 		db_bind_text(st, 11, visit);
 	}
+	char *lead = leading_tags(c);
+	if (lead)
+		sqlite3_bind_text(st, 15, lead, -1, free);
 }
 
 int needs_coverage(struct db *db, const struct need_rule *r, const char *code, int child_len,
 		   int64_t now_ms, json_t **rows_new)
 {
-	sqlite3_stmt *st = db_stmt(db, "WITH" NEEDY " SELECT substr(code, 1, ?12) AS node,"
-				       " count(*), sum(served), sum(overdue) FROM judged"
-				       " GROUP BY node ORDER BY node");
+	char *lead = leading_led(r->conditions, code);
+	sqlite3_stmt *st =
+		lead ? db_stmt(db, "WITH" NEEDY_COLUMNS TAG_LED NEEDY_CONDITIONS
+				   " SELECT substr(code, 1, ?12) AS node, count(*), sum(served),"
+				   " sum(overdue) FROM judged GROUP BY node ORDER BY node")
+		     : db_stmt(db, "WITH" NEEDY_COLUMNS CODE_LED NEEDY_CONDITIONS
+				   " SELECT substr(code, 1, ?12) AS node, count(*), sum(served),"
+				   " sum(overdue) FROM judged GROUP BY node ORDER BY node");
+	free(lead);
 	if (st == NULL)
 		return RC_INTERNAL;
 	bind_rule(st, r, code, now_ms);
@@ -262,16 +312,27 @@ int needs_people(struct db *db, const struct need_rule *r, const char *code, con
 		 int64_t now_ms, int64_t limit, int64_t offset, json_t **items_new,
 		 int64_t *total)
 {
-	/* ?12 which: all, unserved or overdue. */
-	sqlite3_stmt *count = db_stmt(db, "WITH" NEEDY " SELECT count(*) FROM judged"
-					  " WHERE ?12 = 'all' OR (?12 = 'unserved' AND NOT served)"
-					  " OR (?12 = 'overdue' AND overdue)");
-	sqlite3_stmt *list = db_stmt(db, "WITH" NEEDY " SELECT id, code, name, birth_date,"
-					 " last_visit, served, overdue FROM judged"
-					 " WHERE ?12 = 'all' OR (?12 = 'unserved' AND NOT served)"
-					 " OR (?12 = 'overdue' AND overdue)"
-					 " ORDER BY served, last_visit IS NOT NULL, last_visit, code, id"
-					 " LIMIT ?13 OFFSET ?14");
+	/* ?12 which: all, unserved or overdue.  Unserved first, then overdue;
+	 * the last visit is looked up for the page's rows only. */
+#define WHICH " WHERE ?12 = 'all' OR (?12 = 'unserved' AND NOT served) OR (?12 = 'overdue' AND overdue)"
+#define PAGE_OF_PEOPLE                                                                        \
+	" SELECT p.id, p.code, p.name, p.birth_date, (SELECT max(v.visited_on) FROM visits v"  \
+	"  WHERE v.household_id = p.household_id), p.served, p.overdue FROM (SELECT * FROM"    \
+	"  judged" WHICH " ORDER BY served, overdue DESC, code, id LIMIT ?13 OFFSET ?14) p"
+	char *lead = leading_led(r->conditions, code);
+	sqlite3_stmt *count, *list;
+	if (lead) {
+		count = db_stmt(db, "WITH" NEEDY_COLUMNS TAG_LED NEEDY_CONDITIONS
+				    " SELECT count(*) FROM judged" WHICH);
+		list = db_stmt(db, "WITH" NEEDY_COLUMNS TAG_LED NEEDY_CONDITIONS PAGE_OF_PEOPLE);
+	} else {
+		count = db_stmt(db, "WITH" NEEDY_COLUMNS CODE_LED NEEDY_CONDITIONS
+				    " SELECT count(*) FROM judged" WHICH);
+		list = db_stmt(db, "WITH" NEEDY_COLUMNS CODE_LED NEEDY_CONDITIONS PAGE_OF_PEOPLE);
+	}
+	free(lead);
+#undef WHICH
+#undef PAGE_OF_PEOPLE
 	if (count == NULL || list == NULL)
 		return RC_INTERNAL;
 	bind_rule(count, r, code, now_ms);
