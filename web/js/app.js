@@ -27,6 +27,7 @@ import * as eventPage from './pages/event.js';
 import * as reportPage from './pages/report.js';
 import * as inboxPage from './pages/inbox.js';
 import * as inboxCount from './inbox-count.js';
+import * as mediationPage from './pages/mediation.js';
 
 const ROUTES = [
   { re: /^\/$/, page: homePage, nav: 'home' },
@@ -57,6 +58,12 @@ const ROUTES = [
   { re: /^\/events\/mine$/, page: eventsPage, perm: 'event.report', nav: () => mineNav(), view: 'mine' },
   // The server decides who sees an event: the board's readers, the unit's members, the reporter.
   { re: /^\/events\/(\d+)$/, page: eventPage, nav: () => (session.can('event.read') ? 'events' : mineNav()) },
+  { re: /^\/mediation$/, page: mediationPage, perm: 'mediation.read', nav: 'mediation', view: 'list' },
+  { re: /^\/mediation\/new$/, page: mediationPage, perm: 'mediation.handle', nav: 'mediation', view: 'new' },
+  { re: /^\/mediation\/committees$/, page: mediationPage, perm: 'mediation.read', nav: 'mediation', view: 'committees' },
+  { re: /^\/mediation\/stats$/, page: mediationPage, perm: 'mediation.read', nav: 'mediation', view: 'stats' },
+  { re: /^\/mediation\/(\d+)$/, page: mediationPage, perm: 'mediation.read', nav: 'mediation', view: 'case' },
+  { re: /^\/mediation\/(\d+)\/print\/(agreement|file|notice)$/, page: mediationPage, perm: 'mediation.read', nav: 'mediation', view: 'print' },
   { re: /^\/inbox$/, page: inboxPage, nav: 'inbox' },
   { re: /^\/me$/, page: mePage, nav: 'me' },
   { re: /^\/public\/(\d{15})$/, page: publicPage, isPublic: true },
@@ -71,6 +78,7 @@ const NAV = [
   { id: 'report', href: '#/events/new', icon: 'pin', perm: 'event.report', label: () => t('nav.report') },
   // Staff reach their own reports from the board's tabs; residents have no board.
   { id: 'mine', href: '#/events/mine', icon: 'list', perm: 'event.report', unless: 'event.read', label: () => t('nav.mine') },
+  { id: 'mediation', href: '#/mediation', icon: 'users', perm: 'mediation.read', label: () => t('med.nav') },
   { id: 'inbox', href: '#/inbox', icon: 'bell', count: true, label: () => t('nav.inbox') },
   { id: 'users', href: '#/users', icon: 'users', perm: 'user.read', label: () => t('nav.users') },
   { id: 'eventAdmin', href: '#/events/admin', icon: 'list', perm: 'event.catalog', label: () => t('nav.eventAdmin') },

@@ -48,6 +48,7 @@ export async function render(view, ctx) {
 }
 
 function caseHref(n) {
+  if (n.case_kind === 'mediation') return `#/mediation/${n.case_id}`;
   return n.case_kind === 'event' ? eventHref(n.case_id) : null;
 }
 
@@ -91,7 +92,7 @@ function notice(n) {
     fill(item,
       h('div', { class: 'notice-head' },
         n.read ? null : badge(t('inbox.unreadMark'), 'unread'),
-        h('strong', { class: 'notice-kind' }, tOr(`inbox.kind.${n.kind}`, n.kind)),
+        h('strong', { class: 'notice-kind' }, (n.case_kind === 'mediation' ? tOr(`med.inbox.${n.kind}`, n.kind) : tOr(`inbox.kind.${n.kind}`, n.kind))),
         h('time', { datetime: n.at, class: 'muted small' }, formatDateTime(n.at))),
       h('div', { class: 'notice-body' }, link, stateBadge(n.state)),
       mark ? h('div', { class: 'notice-actions' }, mark) : null);
