@@ -94,7 +94,7 @@ function notice(n) {
         n.read ? null : badge(t('inbox.unreadMark'), 'unread'),
         h('strong', { class: 'notice-kind' }, (n.case_kind === 'mediation' ? tOr(`med.inbox.${n.kind}`, n.kind) : tOr(`inbox.kind.${n.kind}`, n.kind))),
         h('time', { datetime: n.at, class: 'muted small' }, formatDateTime(n.at))),
-      h('div', { class: 'notice-body' }, link, stateBadge(n.state)),
+      h('div', { class: 'notice-body' }, link, n.case_kind === 'mediation' ? badge(tOr(`med.state.${n.state}`, n.state)) : stateBadge(n.state)),
       mark ? h('div', { class: 'notice-actions' }, mark) : null);
   };
   draw();
