@@ -33,6 +33,7 @@
 #include "org/divisions.h"
 #include "org/org.h"
 #include "events/events.h"
+#include "mediation/mediation.h"
 
 #ifndef GRASSROOTS_VERSION
 #define GRASSROOTS_VERSION "0.0.0"
@@ -194,6 +195,7 @@ static int cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	events_reopen_days = cfg.reopen_days;
+	mediation_init();
 	db_close(db);
 	struct db_options opt = {
 		.path = cfg.db_path,

@@ -10,6 +10,7 @@
 #include "events/api_events.h"
 #include "http/api_system.h"
 #include "http/route.h"
+#include "mediation/api_mediation.h"
 #include "open311/api_open311.h"
 #include "org/api_org.h"
 #include "registry/api_registry.h"
@@ -89,6 +90,8 @@ static const char *const audit_results[] = {
 	"unauthenticated",
 	"internal_error",
 	"unavailable",
+	"invalid_state",
+	"committee_composition",
 	NULL,
 };
 
@@ -781,6 +784,30 @@ const struct route routes[] = {
 	/* -- */
 
 	/* people's mediation */
+	{GET, "/api/v1/mediation/dispute-types", 0, PERM_MEDIATION_READ, NULL, NULL, api_mediation_dispute_types, NULL, "mediation", "Dispute types counted by the justice bureau", "MediationDisputeTypeList", 200, 0},
+	{GET, "/api/v1/mediation/committees", 0, PERM_MEDIATION_READ, NULL, med_committees_query, api_mediation_committees_list, NULL, "mediation", "People's mediation committees in scope, with members and composition", "MediationCommitteeList", 200, 0},
+	{POST, "/api/v1/mediation/committees", 0, PERM_MEDIATION_MANAGE, med_committee_body, NULL, api_mediation_committees_create, "mediation_committee.create", "mediation", "Set up a committee at a community or town", "MediationCommittee", 201, 0},
+	{GET, "/api/v1/mediation/committees/{id}", 0, PERM_MEDIATION_READ, NULL, NULL, api_mediation_committees_get, NULL, "mediation", "A committee: members, terms, whether it may take cases", "MediationCommittee", 200, 0},
+	{PATCH, "/api/v1/mediation/committees/{id}", 0, PERM_MEDIATION_MANAGE, med_committee_update_body, NULL, api_mediation_committees_update, "mediation_committee.update", "mediation", "Rename a committee or record a new election", "MediationCommittee", 200, 0},
+	{GET, "/api/v1/mediation/committees/{id}/candidates", 0, PERM_MEDIATION_MANAGE, NULL, NULL, api_mediation_candidates, NULL, "mediation", "Accounts holding the mediator role over the committee's node", "MediationCandidateList", 200, 0},
+	{POST, "/api/v1/mediation/committees/{id}/members", 0, PERM_MEDIATION_MANAGE, med_member_body, NULL, api_mediation_members_add, "mediation_committee.member_add", "mediation", "Add a member (at most 9 in term)", "MediationCommittee", 201, 0},
+	{PATCH, "/api/v1/mediation/committees/{id}/members/{member_id}", 0, PERM_MEDIATION_MANAGE, med_member_update_body, NULL, api_mediation_members_update, "mediation_committee.member_update", "mediation", "Change a member's duty or account, or record that they left", "MediationCommittee", 200, 0},
+	{GET, "/api/v1/mediation/cases", 0, PERM_MEDIATION_READ, NULL, med_cases_query, api_mediation_cases_list, NULL, "mediation", "Mediation cases in scope, newest first", "Page", 200, 0},
+	{POST, "/api/v1/mediation/cases", 0, PERM_MEDIATION_HANDLE, med_case_body, NULL, api_mediation_cases_create, "mediation_case.register", "mediation", "Register a case (not accepted when a party refuses)", "MediationCase", 201, 0},
+	{GET, "/api/v1/mediation/stats", 0, PERM_MEDIATION_READ, NULL, med_stats_query, api_mediation_stats, NULL, "mediation", "Statistics of a period and node: by dispute type, source, area, committee", "MediationStats", 200, 0},
+	{GET, "/api/v1/mediation/stats/export", 0, PERM_MEDIATION_READ, NULL, med_stats_export_query, api_mediation_stats_export, "mediation.stats_export", "mediation", "The statistics as CSV or XLSX", NULL, 200, 0},
+	{GET, "/api/v1/mediation/cases/{id}", 0, PERM_MEDIATION_READ, NULL, NULL, api_mediation_cases_get, NULL, "mediation", "The case file: registration, parties (masked), sessions, agreement, conclusion, follow-ups, timeline", "MediationCase", 200, 0},
+	MEDIATION_ACTION("assign", med_assign_body, "Assign a mediator (by the committee, or chosen by the parties)"),
+	MEDIATION_ACTION("recuse", med_recuse_body, "Recuse a mediator, with the reason, and assign another"),
+	MEDIATION_ACTION("session", med_session_body, "Record a mediation session"),
+	MEDIATION_ACTION("extend", med_extend_body, "Extend the one-month limit with the parties' consent"),
+	MEDIATION_ACTION("agreement", med_agreement_body, "Draw up or change the written agreement (until someone signs)"),
+	MEDIATION_ACTION("sign", med_sign_body, "Record a party's or the mediator's signature"),
+	MEDIATION_ACTION("terminate", med_terminate_body, "End a failed mediation, with the other routes explained"),
+	MEDIATION_ACTION("refer", med_refer_body, "Refer a dispute that may escalate to the police"),
+	MEDIATION_ACTION("confirmation", med_confirmation_body, "Record whether the parties applied for judicial confirmation"),
+	MEDIATION_ACTION("followup", med_followup_body, "Log a follow-up visit"),
+	MEDIATION_ACTION("close", med_close_body, "Close and archive the case"),
 
 	/* -- */
 

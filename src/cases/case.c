@@ -237,6 +237,12 @@ int case_set_stage(struct db *db, struct case_row *c, const struct calendar *cal
 	return write_clock(db, c, stage, now_ms, warn, due);
 }
 
+int case_set_deadline(struct db *db, struct case_row *c, const char *stage, int64_t warn_ms,
+		      int64_t due_ms)
+{
+	return write_clock(db, c, stage, clock_now_ms(), warn_ms, due_ms);
+}
+
 int case_extend(struct db *db, struct case_row *c, const struct calendar *cal, int limit,
 		const char *unit)
 {
@@ -423,6 +429,18 @@ static int sweep_step(struct db *db, int64_t now_ms, bool overdue, int *count)
 	return rc;
 }
 
+static case_sweep_fn hooks[CASE_SWEEP_HOOKS];
+static int nhooks;
+
+void case_sweep_hook(case_sweep_fn fn)
+{
+	for (int i = 0; i < nhooks; i++)
+		if (hooks[i] == fn)
+			return;
+	if (nhooks < CASE_SWEEP_HOOKS)
+		hooks[nhooks++] = fn;
+}
+
 int case_sweep(struct db *db, int64_t now_ms, int *warned, int *overdue)
 {
 	*warned = *overdue = 0;
@@ -432,6 +450,9 @@ int case_sweep(struct db *db, int64_t now_ms, int *warned, int *overdue)
 	rc = sweep_step(db, now_ms, false, warned);
 	if (rc == RC_OK)
 		rc = sweep_step(db, now_ms, true, overdue);
+	/* The kinds' own reminders count as warnings. */
+	for (int i = 0; i < nhooks && rc == RC_OK; i++)
+		rc = hooks[i](db, now_ms, warned);
 	if (rc == RC_OK)
 		return db_commit(db);
 	db_rollback(db);

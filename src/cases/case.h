@@ -100,6 +100,10 @@ int case_move(struct db *db, const struct case_kind *k, struct case_row *c,
  * are computed on cal.  A NULL stage clears the clock. */
 int case_set_stage(struct db *db, struct case_row *c, const struct calendar *cal, const char *stage,
 		   int limit, const char *unit, int64_t now_ms);
+/* Start a stage whose warning and deadline the kind computed itself (a
+ * limit in calendar months, say, rather than working time). */
+int case_set_deadline(struct db *db, struct case_row *c, const char *stage, int64_t warn_ms,
+		      int64_t due_ms);
 /* Extend the running stage's deadline by limit hours/days. */
 int case_extend(struct db *db, struct case_row *c, const struct calendar *cal, int limit,
 		const char *unit);
@@ -130,5 +134,13 @@ bool case_unit_member(struct db *db, int64_t unit_id, int64_t user_id);
  * their notices (to the handlers and the dispatcher) once.  *warned and
  * *overdue receive the counts. */
 int case_sweep(struct db *db, int64_t now_ms, int *warned, int *overdue);
+
+/* A kind's own reminders, run by case_sweep inside its transaction after
+ * the deadline notices (e.g. a time window that is not a stage deadline).
+ * fn adds the notices it sent to *count.  Register before the sweeper
+ * starts; at most CASE_SWEEP_HOOKS. */
+#define CASE_SWEEP_HOOKS 8
+typedef int (*case_sweep_fn)(struct db *db, int64_t now_ms, int *count);
+void case_sweep_hook(case_sweep_fn fn);
 
 #endif

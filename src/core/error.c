@@ -25,6 +25,9 @@ static const struct rc_info table[RC__COUNT] = {
 			 "internal error; the request id is in the server log"},
 	[RC_UNAVAILABLE] = {"unavailable", 503, "the server is busy; try again"},
 	[RC_INVALID_STATE] = {"invalid_state", 409, "the case is not in a state that allows this"},
+	[RC_COMMITTEE_COMPOSITION] = {"committee_composition", 409,
+				      "the mediation committee is not properly constituted (3 to 9 "
+				      "members in term, a woman among them)"},
 };
 
 const struct rc_info *rc_info(int rc)

@@ -48,6 +48,9 @@ enum {
 	NEEDS = COUNTY | DEPT | TOWN | COMMUNITY | GRID,
 	COU_REQUEST = TOWN | COMMUNITY | GRID | RESIDENT,
 	COU_STATS = COUNTY | TOWN | SUPERVISOR,
+	MED_READ = COUNTY | DEPT | TOWN | COMMUNITY | MEDIATOR,
+	MED_HANDLE = COMMUNITY | MEDIATOR,
+	MED_MANAGE = DEPT | TOWN,
 };
 
 #define NROLES 15
@@ -259,7 +262,32 @@ static const struct expect {
 
 	/* -- */
 
-	/* people's mediation */
+	/* people's mediation: {MC} a committee of 枫源村, {MM} its member
+	 * linked to m_med, {MK} a case registered there */
+	{"GET", "/api/v1/mediation/dispute-types", NULL, MED_READ, false},
+	{"GET", "/api/v1/mediation/committees", NULL, MED_READ, false},
+	{"POST", "/api/v1/mediation/committees", "{\"org_id\":{C},\"name\":\"矩阵调委会{N}\",\"elected_on\":\"2025-01-01\"}", MED_MANAGE, false},
+	{"GET", "/api/v1/mediation/committees/{MC}", NULL, MED_READ, true},
+	{"PATCH", "/api/v1/mediation/committees/{MC}", "{\"name\":\"矩阵调委会\"}", MED_MANAGE, true},
+	{"GET", "/api/v1/mediation/committees/{MC}/candidates", NULL, MED_MANAGE, true},
+	{"POST", "/api/v1/mediation/committees/{MC}/members", "{\"name\":\"矩阵委员\",\"gender\":\"male\",\"duty\":\"member\"}", MED_MANAGE, true},
+	{"PATCH", "/api/v1/mediation/committees/{MC}/members/{MM}", "{\"duty\":\"member\"}", MED_MANAGE, true},
+	{"GET", "/api/v1/mediation/cases", NULL, MED_READ, false},
+	{"POST", "/api/v1/mediation/cases", "{\"committee_id\":{MC},\"dispute_type\":\"neighbour\",\"source\":\"application\",\"summary\":\"矩阵纠纷\",\"parties\":[{\"side\":\"applicant\",\"name\":\"甲\",\"willing\":true},{\"side\":\"respondent\",\"name\":\"乙\",\"willing\":true}]}", MED_HANDLE, false},
+	{"GET", "/api/v1/mediation/stats", NULL, MED_READ, false},
+	{"GET", "/api/v1/mediation/stats/export?format=csv", NULL, MED_READ, false},
+	{"GET", "/api/v1/mediation/cases/{MK}", NULL, MED_READ, true},
+	{"POST", "/api/v1/mediation/cases/{MK}/assign", "{\"member_id\":{MM},\"how\":\"assigned\"}", MED_HANDLE, true},
+	{"POST", "/api/v1/mediation/cases/{MK}/recuse", "{\"member_id\":999999,\"by\":\"party\",\"reason\":\"矩阵回避\"}", MED_HANDLE, true},
+	{"POST", "/api/v1/mediation/cases/{MK}/session", "{\"held_on\":\"2025-01-02\",\"mediator_ids\":[{MM}],\"record\":\"矩阵笔录\"}", MED_HANDLE, true},
+	{"POST", "/api/v1/mediation/cases/{MK}/extend", "{\"due_on\":\"2025-01-02\",\"consent\":true,\"reason\":\"矩阵延期\"}", MED_HANDLE, true},
+	{"POST", "/api/v1/mediation/cases/{MK}/agreement", "{\"facts\":\"f\",\"disputed_matters\":\"d\",\"responsibilities\":\"r\",\"terms\":\"t\",\"performance\":\"p\",\"perform_by\":\"2025-02-01\"}", MED_HANDLE, true},
+	{"POST", "/api/v1/mediation/cases/{MK}/sign", "{\"party_id\":999999}", MED_HANDLE, true},
+	{"POST", "/api/v1/mediation/cases/{MK}/terminate", "{\"kind\":\"other\",\"reason\":\"矩阵终止\",\"routes\":[\"litigation\"]}", MED_HANDLE, true},
+	{"POST", "/api/v1/mediation/cases/{MK}/refer", "{\"unit\":\"矩阵派出所\",\"reason\":\"矩阵转交\"}", MED_HANDLE, true},
+	{"POST", "/api/v1/mediation/cases/{MK}/confirmation", "{\"applied\":false}", MED_HANDLE, true},
+	{"POST", "/api/v1/mediation/cases/{MK}/followup", "{\"visited_on\":\"2025-01-02\",\"visitor\":\"矩阵\",\"performance\":\"not_due\"}", MED_HANDLE, true},
+	{"POST", "/api/v1/mediation/cases/{MK}/close", "{}", MED_HANDLE, true},
 
 	/* -- */
 
@@ -295,19 +323,19 @@ static const struct expect {
 static struct server S;
 static char *tokens[NROLES];
 static char U[24], G[24], GC[24], W[24], GR[24], C[24], B[24], A[24], HH[24], RS[24], UN[24], HO[24],
-	V[24], E[24], HU[24], AK[24], K[64], O[24], T[64];
+	V[24], E[24], HU[24], AK[24], K[64], O[24], T[64], MC[24], MM[24], MK[24];
 static int counter;
 
 static void subst(char *out, size_t len, const char *in)
 {
 	static const char *keys[] = {"{U}", "{GC}", "{GR}", "{G}", "{W}", "{C}", "{N}", "{B}",
 				     "{A}", "{HH}", "{HO}", "{RS}", "{UN}", "{V}", "{E}", "{HU}",
-				     "{AK}", "{K}", "{O}", "{T}"};
+				     "{AK}", "{K}", "{O}", "{T}", "{MC}", "{MM}", "{MK}"};
 	enum { NKEYS = sizeof(keys) / sizeof(keys[0]) };
 	char n[16];
 	snprintf(n, sizeof(n), "%d", ++counter);
 	const char *vals[NKEYS] = {U,  GC, GR, G, W, C, n, B, A, HH, HO,
-				   RS, UN, V,  E, HU, AK, K, O, T};
+				   RS, UN, V,  E, HU, AK, K, O, T, MC, MM, MK};
 	size_t o = 0;
 	while (*in && o + 32 < len) {
 		bool done = false;
@@ -433,6 +461,38 @@ static int setup(void **state)
 	resp_free(r);
 	r = call(&S, "GET", "/api/v1/users?q=target", tokens[0], NULL);
 	snprintf(GR, sizeof(GR), "%lld", (long long)jint(r->json, "items.0.roles.0.id"));
+	resp_free(r);
+	/* A mediation committee of 枫源村 (three members, a woman, one of them
+	 * m_med) and a case registered there. */
+	r = call(&S, "POST", "/api/v1/mediation/committees", tokens[5],
+		 "{\"org_id\":%s,\"name\":\"矩阵调委会\",\"elected_on\":\"2025-01-01\"}", C);
+	assert_status(r, 201);
+	snprintf(MC, sizeof(MC), "%lld", (long long)jint(r->json, "id"));
+	resp_free(r);
+	r = call(&S, "GET", "/api/v1/users?q=m_med", tokens[0], NULL);
+	int64_t med = jint(r->json, "items.0.id");
+	resp_free(r);
+	char mpath[96];
+	snprintf(mpath, sizeof(mpath), "/api/v1/mediation/committees/%s/members", MC);
+	r = call(&S, "POST", mpath, tokens[5],
+		 "{\"name\":\"何秀英\",\"gender\":\"female\",\"duty\":\"chair\",\"user_id\":%lld}",
+		 (long long)med);
+	assert_status(r, 201);
+	snprintf(MM, sizeof(MM), "%lld", (long long)jint(r->json, "members.0.id"));
+	resp_free(r);
+	for (int i = 0; i < 2; i++) {
+		r = call(&S, "POST", mpath, tokens[5],
+			 "{\"name\":\"委员%d\",\"gender\":\"male\",\"duty\":\"member\"}", i);
+		assert_status(r, 201);
+		resp_free(r);
+	}
+	r = call(&S, "POST", "/api/v1/mediation/cases", tokens[6],
+		 "{\"committee_id\":%s,\"dispute_type\":\"neighbour\",\"source\":"
+		 "\"application\",\"summary\":\"矩阵纠纷\",\"parties\":[{\"side\":\"applicant\","
+		 "\"name\":\"甲\",\"willing\":true},{\"side\":\"respondent\",\"name\":\"乙\","
+		 "\"willing\":true}]}", MC);
+	assert_status(r, 201);
+	snprintf(MK, sizeof(MK), "%lld", (long long)jint(r->json, "id"));
 	resp_free(r);
 	return 0;
 }

@@ -31,6 +31,7 @@ import * as serviceAdminPage from './pages/service_admin.js';
 import * as needsPage from './pages/needs.js';
 import * as counsellingPage from './pages/counselling.js';
 import * as inboxCount from './inbox-count.js';
+import * as mediationPage from './pages/mediation.js';
 
 const ROUTES = [
   { re: /^\/$/, page: homePage, nav: 'home' },
@@ -71,6 +72,12 @@ const ROUTES = [
   { re: /^\/applications$/, page: servicesPage, perm: ['service.apply', 'service.handle'], nav: 'applications', view: 'applications' },
   { re: /^\/applications\/(\d+)$/, page: servicesPage, nav: 'applications', view: 'application' },
   { re: /^\/bookings$/, page: servicesPage, perm: 'service.apply', nav: 'bookings', view: 'bookings' },
+  { re: /^\/mediation$/, page: mediationPage, perm: 'mediation.read', nav: 'mediation', view: 'list' },
+  { re: /^\/mediation\/new$/, page: mediationPage, perm: 'mediation.handle', nav: 'mediation', view: 'new' },
+  { re: /^\/mediation\/committees$/, page: mediationPage, perm: 'mediation.read', nav: 'mediation', view: 'committees' },
+  { re: /^\/mediation\/stats$/, page: mediationPage, perm: 'mediation.read', nav: 'mediation', view: 'stats' },
+  { re: /^\/mediation\/(\d+)$/, page: mediationPage, perm: 'mediation.read', nav: 'mediation', view: 'case' },
+  { re: /^\/mediation\/(\d+)\/print\/(agreement|file|notice)$/, page: mediationPage, perm: 'mediation.read', nav: 'mediation', view: 'print' },
   { re: /^\/inbox$/, page: inboxPage, nav: 'inbox' },
   { re: /^\/counselling$/, page: counsellingPage, perm: 'counsel.handle', nav: 'counselling', view: 'cases' },
   { re: /^\/counselling\/ask$/, page: counsellingPage, perm: 'counsel.request', nav: 'counselAsk', view: 'ask' },
@@ -95,6 +102,7 @@ const NAV = [
   { id: 'bookings', href: '#/bookings', icon: 'list', perm: 'service.apply', unless: 'registry.read', label: () => t('nav.bookings') },
   { id: 'needs', href: '#/needs', icon: 'list', perm: 'need.read', label: () => t('nav.needs') },
   { id: 'providers', href: '#/providers', icon: 'list', perm: 'provider.manage', label: () => t('nav.providers') },
+  { id: 'mediation', href: '#/mediation', icon: 'users', perm: 'mediation.read', label: () => t('med.nav') },
   { id: 'inbox', href: '#/inbox', icon: 'bell', count: true, label: () => t('nav.inbox') },
   { id: 'counselling', href: '#/counselling', icon: 'user', perm: 'counsel.handle', label: () => t('cou.navCases') },
   { id: 'counselAsk', href: '#/counselling/ask', icon: 'phone', perm: 'counsel.request', label: () => t('cou.navAsk') },

@@ -51,6 +51,7 @@ export async function render(view, ctx) {
 function caseHref(n) {
   if (n.case_kind === 'application') return `#/applications/${n.case_id}`;
   if (n.case_kind === 'counselling') return `#/counselling/cases/${n.case_id}`;
+  if (n.case_kind === 'mediation') return `#/mediation/${n.case_id}`;
   return n.case_kind === 'event' ? eventHref(n.case_id) : null;
 }
 
@@ -99,11 +100,12 @@ function notice(n) {
     fill(item,
       h('div', { class: 'notice-head' },
         n.read ? null : badge(t('inbox.unreadMark'), 'unread'),
-        h('strong', { class: 'notice-kind' }, noticeKind(n)),
+        h('strong', { class: 'notice-kind' }, n.case_kind === 'mediation' ? tOr(`med.inbox.${n.kind}`, n.kind) : noticeKind(n)),
         h('time', { datetime: n.at, class: 'muted small' }, formatDateTime(n.at))),
       h('div', { class: 'notice-body' }, link,
         isCou(n) ? couStateBadge(n.state)
-          : n.case_kind === 'application' ? badge(t(`sv.state.${n.state}`)) : stateBadge(n.state)),
+          : n.case_kind === 'application' ? badge(t(`sv.state.${n.state}`))
+            : n.case_kind === 'mediation' ? badge(tOr(`med.state.${n.state}`, n.state)) : stateBadge(n.state)),
       mark ? h('div', { class: 'notice-actions' }, mark) : null);
   };
   draw();
