@@ -421,7 +421,8 @@ bool users_holds_role_at(struct db *db, int64_t user_id, int role, const char *c
 	sqlite3_stmt *st = db_stmt(
 		db,
 		"SELECT 1 FROM user_roles ur JOIN org o ON o.id = ur.org_id"
-		" WHERE ur.user_id = ? AND ur.role = ? AND substr(?, 1, length(o.code)) = o.code");
+		" JOIN users u ON u.id = ur.user_id WHERE ur.user_id = ? AND ur.role = ?"
+		" AND u.disabled = 0 AND substr(?, 1, length(o.code)) = o.code");
 	if (st == NULL)
 		return false;
 	sqlite3_bind_int64(st, 1, user_id);

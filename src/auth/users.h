@@ -70,7 +70,7 @@ int users_revoke(struct db *db, int64_t user_id, int64_t grant_id, int64_t *org_
 int64_t users_find_grant(struct db *db, int64_t user_id, int role, int64_t org_id);
 /* Grants of a user as a JSON array. */
 json_t *users_grants_json(struct db *db, int64_t user_id);
-/* True when the user holds role somewhere covering code. */
+/* True when the enabled user holds role somewhere covering code. */
 bool users_holds_role_at(struct db *db, int64_t user_id, int role, const char *code);
 /* The registry record a resident's account is linked to, or 0. */
 int64_t users_resident_id(struct db *db, int64_t user_id);

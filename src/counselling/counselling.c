@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/users.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -159,18 +160,7 @@ int cou_load(struct db *db, int64_t id, struct cou_case *out)
 /* Does enabled account uid hold counsel_supervisor over code? */
 static bool supervisor_covers(struct db *db, int64_t uid, const char *code)
 {
-	sqlite3_stmt *st =
-		db_stmt(db, "SELECT 1 FROM user_roles ur JOIN org o ON o.id = ur.org_id"
-			    " JOIN users u ON u.id = ur.user_id"
-			    " WHERE ur.user_id = ?1 AND ur.role = 'counsel_supervisor'"
-			    " AND u.disabled = 0 AND substr(?2, 1, length(o.code)) = o.code");
-	if (st == NULL || uid == 0)
-		return false;
-	sqlite3_bind_int64(st, 1, uid);
-	db_bind_text(st, 2, code);
-	bool yes = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return yes;
+	return uid != 0 && users_holds_role_at(db, uid, ROLE_COUNSEL_SUPERVISOR, code);
 }
 
 enum cou_rel cou_relation(struct db *db, const struct principal *p, const struct cou_case *k)

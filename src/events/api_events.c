@@ -692,43 +692,13 @@ int api_events_photo_get(struct req *r)
  * month) and the grouping. */
 static int metrics_query(struct req *r, struct event_metrics_query *q, char org[16])
 {
-	const char *code = q_str(r, "org");
-	if (code == NULL) {
-		const char *roots = principal_roots(r->who, PERM_EVENT_READ, &r->arena);
-		json_t *arr = roots ? json_loads(roots, 0, NULL) : NULL;
-		if (json_array_size(arr) == 1 && json_string_length(json_array_get(arr, 0)) > 0)
-			snprintf(org, 16, "%s", json_string_value(json_array_get(arr, 0)));
-		else
-			org[0] = '\0';
-		json_decref(arr);
-		if (org[0] == '\0')
-			return req_fail(r, RC_VALIDATION_FAILED, "org",
-					"name the node (org) to report on");
-	} else {
-		snprintf(org, 16, "%s", code);
-	}
-	int rc = req_scope(r, PERM_EVENT_READ, org);
+	struct report_period p;
+	int rc = req_report_period(r, PERM_EVENT_READ, false, &p);
 	if (rc != RC_OK)
 		return rc;
-	char today[11];
-	calendar_date_of(calendar_day_at(clock_now_ms()), today);
-	char first[11];
-	snprintf(first, sizeof(first), "%.8s01", today);
-	const char *from = q_str(r, "from") ? q_str(r, "from") : first;
-	int32_t d0 = calendar_day_of(from);
-	int32_t d1 =
-		q_str(r, "to") ? calendar_day_of(q_str(r, "to")) : calendar_day_at(clock_now_ms());
-	if (d0 == INT32_MIN)
-		return req_fail(r, RC_VALIDATION_FAILED, "from", "a day YYYY-MM-DD");
-	if (d1 == INT32_MIN || d1 < d0)
-		return req_fail(r, RC_VALIDATION_FAILED, "to", "a day YYYY-MM-DD, not before from");
-	/* Civil days of China Standard Time, the last one included. */
-	q->from_ms = ((int64_t)d0 * 86400 - 8 * 3600) * 1000;
-	q->to_ms = ((int64_t)(d1 + 1) * 86400 - 8 * 3600) * 1000;
-	q->code = arena_strdup(&r->arena, org);
-	q->by = q_str(r, "by") ? q_str(r, "by") : "area";
-	size_t len = strlen(org);
-	q->area_len = len <= 4 ? (int)len + 2 : len == 6 ? 9 : len == 9 ? 12 : 15;
+	snprintf(org, 16, "%s", p.code);
+	*q = (struct event_metrics_query){p.code, p.from_ms, p.to_ms,
+					  q_str(r, "by") ? q_str(r, "by") : "area", p.area_len};
 	return RC_OK;
 }
 

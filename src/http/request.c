@@ -4,6 +4,8 @@
 #include "http/request.h"
 
 #include "auth/audit_reads.h"
+#include "core/calendar.h"
+#include "core/clock.h"
 
 #include <microhttpd.h>
 #include <stdarg.h>
@@ -198,4 +200,40 @@ int req_audit_read(struct req *r, const char *action, const char *object_type,
 	int rc = audit_reads_add(r->db, &e);
 	json_decref(detail_new);
 	return rc;
+}
+
+int req_report_period(struct req *r, enum perm perm, bool year, struct report_period *out)
+{
+	const char *org = q_str(r, "org");
+	if (org == NULL) {
+		const char *roots = principal_roots(r->who, perm, &r->arena);
+		json_t *arr = roots ? json_loads(roots, 0, NULL) : NULL;
+		if (json_array_size(arr) == 1 && json_string_length(json_array_get(arr, 0)) > 0)
+			org = arena_strdup(&r->arena, json_string_value(json_array_get(arr, 0)));
+		json_decref(arr);
+		if (org == NULL)
+			return req_fail(r, RC_VALIDATION_FAILED, "org",
+					"name the node (org) to report on");
+	}
+	int rc = req_scope(r, perm, org);
+	if (rc != RC_OK)
+		return rc;
+	char today[11], first[11];
+	calendar_date_of(calendar_day_at(clock_now_ms()), today);
+	if (year)
+		snprintf(first, sizeof(first), "%.4s-01-01", today);
+	else
+		snprintf(first, sizeof(first), "%.8s01", today);
+	int32_t d0 = calendar_day_of(q_str(r, "from") ? q_str(r, "from") : first);
+	int32_t d1 = q_str(r, "to") ? calendar_day_of(q_str(r, "to")) : calendar_day_of(today);
+	if (d0 == INT32_MIN)
+		return req_fail(r, RC_VALIDATION_FAILED, "from", "a day YYYY-MM-DD");
+	if (d1 == INT32_MIN || d1 < d0)
+		return req_fail(r, RC_VALIDATION_FAILED, "to", "a day YYYY-MM-DD, not before from");
+	out->from_ms = ((int64_t)d0 * 86400 - CLOCK_CIVIL_OFFSET_S) * 1000;
+	out->to_ms = ((int64_t)(d1 + 1) * 86400 - CLOCK_CIVIL_OFFSET_S) * 1000;
+	out->code = org;
+	size_t len = strlen(org);
+	out->area_len = len <= 4 ? (int)len + 2 : len == 6 ? 9 : len == 9 ? 12 : 15;
+	return RC_OK;
 }

@@ -128,6 +128,19 @@ int req_tx_end(struct req *r, int rc);
  * or a recorded failure (404 outside scope, 403 in scope without perm). */
 int req_scope(struct req *r, enum perm perm, const char *code);
 
+/* The node and period of a report (metrics, statistics): ?org, by default
+ * the caller's only subtree root for perm, checked for scope; ?from and ?to
+ * as civil days (China Standard Time), the last one included, from
+ * defaulting to the first day of this month (year false) or year.  Fills
+ * the node's code, [from_ms, to_ms) and the length of its children's codes;
+ * otherwise records the failure. */
+struct report_period {
+	const char *code;
+	int64_t from_ms, to_ms;
+	int area_len;
+};
+int req_report_period(struct req *r, enum perm perm, bool year, struct report_period *out);
+
 /* Common query fields for lists. */
 #define PAGE_QUERY                                                                        \
 	{"limit", FT_INT, 0, 1, 200, NULL, NULL, "page size, 1-200 (default 50)"},        \

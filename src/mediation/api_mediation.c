@@ -824,38 +824,12 @@ int api_mediation_action(struct req *r)
  * inclusive civil days; default this year up to today). */
 static int stats_query(struct req *r, struct med_stats_query *q, char org[16])
 {
-	const char *code = q_str(r, "org");
-	if (code == NULL) {
-		const char *roots = principal_roots(r->who, PERM_MEDIATION_READ, &r->arena);
-		json_t *arr = roots ? json_loads(roots, 0, NULL) : NULL;
-		if (json_array_size(arr) == 1 && json_string_length(json_array_get(arr, 0)) > 0)
-			snprintf(org, 16, "%s", json_string_value(json_array_get(arr, 0)));
-		else
-			org[0] = '\0';
-		json_decref(arr);
-		if (org[0] == '\0')
-			return req_fail(r, RC_VALIDATION_FAILED, "org",
-					"name the node (org) to report on");
-	} else {
-		snprintf(org, 16, "%s", code);
-	}
-	int rc = req_scope(r, PERM_MEDIATION_READ, org);
+	struct report_period p;
+	int rc = req_report_period(r, PERM_MEDIATION_READ, true, &p);
 	if (rc != RC_OK)
 		return rc;
-	char first[11];
-	snprintf(first, sizeof(first), "%.4s-01-01", today_text(r));
-	int32_t d0 = calendar_day_of(q_str(r, "from") ? q_str(r, "from") : first);
-	int32_t d1 =
-		q_str(r, "to") ? calendar_day_of(q_str(r, "to")) : calendar_day_at(clock_now_ms());
-	if (d0 == INT32_MIN)
-		return req_fail(r, RC_VALIDATION_FAILED, "from", "a day YYYY-MM-DD");
-	if (d1 == INT32_MIN || d1 < d0)
-		return req_fail(r, RC_VALIDATION_FAILED, "to", "a day YYYY-MM-DD, not before from");
-	q->from_ms = mediation_day_end_ms(d0 - 1);
-	q->to_ms = mediation_day_end_ms(d1);
-	q->code = arena_strdup(&r->arena, org);
-	size_t len = strlen(org);
-	q->area_len = len <= 4 ? (int)len + 2 : len == 6 ? 9 : len == 9 ? 12 : 15;
+	snprintf(org, 16, "%s", p.code);
+	*q = (struct med_stats_query){p.code, p.from_ms, p.to_ms, p.area_len};
 	return RC_OK;
 }
 

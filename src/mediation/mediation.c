@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth/users.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/secure.h"
@@ -197,17 +198,7 @@ int mediation_committee_get(struct db *db, int64_t id, char code[16], char *name
 
 bool mediation_user_is_mediator(struct db *db, int64_t user, const char *code)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM user_roles r JOIN org o ON o.id = r.org_id"
-				       " JOIN users u ON u.id = r.user_id WHERE r.user_id = ?1"
-				       " AND r.role = 'mediator' AND u.disabled = 0"
-				       " AND substr(?2, 1, length(o.code)) = o.code");
-	if (st == NULL || user == 0)
-		return false;
-	sqlite3_bind_int64(st, 1, user);
-	db_bind_text(st, 2, code);
-	bool yes = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return yes;
+	return user != 0 && users_holds_role_at(db, user, ROLE_MEDIATOR, code);
 }
 
 /* The composition of a committee as JSON: counts, the term and the rule

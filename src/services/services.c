@@ -630,11 +630,7 @@ const char *service_material_type(const unsigned char *d, size_t len)
 {
 	if (len >= 5 && memcmp(d, "%PDF-", 5) == 0)
 		return "application/pdf";
-	if (len >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF)
-		return "image/jpeg";
-	if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
-		return "image/png";
-	return NULL;
+	return event_photo_type(d, len); /* the same JPEG and PNG checks as photos */
 }
 
 int application_material_add(struct db *db, int64_t case_id, const char *name, const char *type,
