@@ -419,3 +419,17 @@ void db_pool_close_all(void)
 	}
 	thread_db = NULL;
 }
+
+int db_one_json(sqlite3_stmt *st, int64_t id, json_t *(*row)(sqlite3_stmt *st), json_t **out_new)
+{
+	if (st == NULL)
+		return RC_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = RC_NOT_FOUND;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*out_new = row(st);
+		rc = *out_new ? RC_OK : RC_INTERNAL;
+	}
+	sqlite3_reset(st);
+	return rc;
+}

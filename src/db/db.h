@@ -70,6 +70,10 @@ int db_step_one(struct db *db, sqlite3_stmt *st);
 int db_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* A column as JSON by its type: null, an integer, a real or a string. */
 json_t *db_col_json(sqlite3_stmt *st, int i);
+/* Bind id to ?1 of st, step once and turn the row into JSON with row():
+ * RC_OK, RC_NOT_FOUND without a row, RC_INTERNAL when st is NULL (a
+ * failed prepare).  The statement is reset. */
+int db_one_json(sqlite3_stmt *st, int64_t id, json_t *(*row)(sqlite3_stmt *st), json_t **out_new);
 /* Column text, never NULL (empty string for SQL NULL). */
 const char *db_col_text(sqlite3_stmt *st, int i);
 

@@ -713,13 +713,7 @@ int api_events_metrics(struct req *r)
 	rc = events_metrics(r->db, &q, &o);
 	if (rc != RC_OK)
 		return rc;
-	char from[11], to[11];
-	calendar_date_of(calendar_day_at(q.from_ms), from);
-	calendar_date_of(calendar_day_at(q.to_ms) - 1, to);
-	json_object_set_new(o, "org", json_string(org));
-	json_object_set_new(o, "from", json_string(from));
-	json_object_set_new(o, "to", json_string(to));
-	return req_reply(r, 200, o);
+	return req_reply_report(r, o, org, q.from_ms, q.to_ms);
 }
 
 static const char *const metric_columns[] = {"key",

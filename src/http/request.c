@@ -237,3 +237,14 @@ int req_report_period(struct req *r, enum perm perm, bool year, struct report_pe
 	out->area_len = len <= 4 ? (int)len + 2 : len == 6 ? 9 : len == 9 ? 12 : 15;
 	return RC_OK;
 }
+
+int req_reply_report(struct req *r, json_t *o_new, const char *code, int64_t from_ms, int64_t to_ms)
+{
+	char from[11], to[11];
+	calendar_date_of(calendar_day_at(from_ms), from);
+	calendar_date_of(calendar_day_at(to_ms) - 1, to);
+	json_object_set_new(o_new, "org", json_string(code));
+	json_object_set_new(o_new, "from", json_string(from));
+	json_object_set_new(o_new, "to", json_string(to));
+	return req_reply(r, 200, o_new);
+}

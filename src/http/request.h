@@ -140,6 +140,9 @@ struct report_period {
 	int area_len;
 };
 int req_report_period(struct req *r, enum perm perm, bool year, struct report_period *out);
+/* Reply 200 with a report o, labelled with its node and period: "org",
+ * "from" and "to" (the last day included). */
+int req_reply_report(struct req *r, json_t *o_new, const char *code, int64_t from_ms, int64_t to_ms);
 
 /* Common query fields for lists. */
 #define PAGE_QUERY                                                                        \

@@ -253,17 +253,7 @@ static json_t *slot_row(sqlite3_stmt *st)
 
 int slot_json(struct db *db, int64_t id, json_t **out_new)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT" SLOT_COLUMNS SLOT_FROM " WHERE s.id = ?");
-	if (st == NULL)
-		return RC_INTERNAL;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = RC_NOT_FOUND;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*out_new = slot_row(st);
-		rc = RC_OK;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_one_json(db_stmt(db, "SELECT" SLOT_COLUMNS SLOT_FROM " WHERE s.id = ?"), id, slot_row, out_new);
 }
 
 int slots_list(struct db *db, int64_t item_id, int64_t provider_id, const char *code,
@@ -469,17 +459,7 @@ static json_t *booking_row(sqlite3_stmt *st)
 
 int booking_json(struct db *db, int64_t id, json_t **out_new)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT" BOOKING_COLUMNS BOOKING_FROM " WHERE b.id = ?");
-	if (st == NULL)
-		return RC_INTERNAL;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = RC_NOT_FOUND;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*out_new = booking_row(st);
-		rc = RC_OK;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_one_json(db_stmt(db, "SELECT" BOOKING_COLUMNS BOOKING_FROM " WHERE b.id = ?"), id, booking_row, out_new);
 }
 
 int bookings_list(struct db *db, int64_t resident_id, int64_t slot_id, json_t **items_new)

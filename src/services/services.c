@@ -86,17 +86,7 @@ int service_items_json(struct db *db, bool all, const char *scenario, json_t **o
 
 int service_item_json(struct db *db, int64_t id, json_t **out_new)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT" ITEM_COLUMNS " FROM service_items WHERE id = ?");
-	if (st == NULL)
-		return RC_INTERNAL;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = RC_NOT_FOUND;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*out_new = item_row(st);
-		rc = RC_OK;
-	}
-	sqlite3_reset(st);
-	return rc;
+	return db_one_json(db_stmt(db, "SELECT" ITEM_COLUMNS " FROM service_items WHERE id = ?"), id, item_row, out_new);
 }
 
 int service_item_load(struct db *db, int64_t id, struct service_item *out)
