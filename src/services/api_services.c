@@ -346,6 +346,14 @@ int api_applications_create(struct req *r)
 	}
 	if (rc != RC_OK)
 		return rc;
+	/* What troubles a person is told to a counsellor in confidence, never
+	 * in an application that every service handler of the grid reads. */
+	if (strcmp(it.scenario, "psychological") == 0) {
+		service_item_free(&it);
+		return req_fail(r, RC_VALIDATION_FAILED, "item_id",
+				"psychological assistance is asked for in confidence through "
+				"/api/v1/counselling/requests");
+	}
 	int64_t rid = 0;
 	char code[16];
 	rc = subject(r, in_int(r, "resident_id", 0), PERM_SERVICE_APPLY, &rid, code);

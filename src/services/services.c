@@ -92,7 +92,7 @@ int service_item_json(struct db *db, int64_t id, json_t **out_new)
 int service_item_load(struct db *db, int64_t id, struct service_item *out)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT limit_days, online, bookable, retired, eligibility,"
-				       " name FROM service_items WHERE id = ?");
+				       " name, scenario FROM service_items WHERE id = ?");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -109,6 +109,7 @@ int service_item_load(struct db *db, int64_t id, struct service_item *out)
 		if (out->eligibility == NULL)
 			out->eligibility = json_object();
 		snprintf(out->name, sizeof(out->name), "%s", sqlite3_column_text(st, 5));
+		snprintf(out->scenario, sizeof(out->scenario), "%s", sqlite3_column_text(st, 6));
 		rc = RC_OK;
 	}
 	sqlite3_reset(st);

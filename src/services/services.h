@@ -42,6 +42,7 @@ struct service_item {
 	bool online, bookable, retired;
 	json_t *eligibility; /* owned */
 	char name[128];
+	char scenario[16];
 };
 int service_item_load(struct db *db, int64_t id, struct service_item *out);
 void service_item_free(struct service_item *it);

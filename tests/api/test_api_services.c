@@ -420,6 +420,13 @@ static void test_window_applications_and_refusals(void **state)
 	assert_status(r, 422);
 	assert_string_equal(err_field(r), "resident_id");
 	resp_free(r);
+	/* Psychological assistance is asked for in confidence, not here. */
+	r = call(&S, "POST", "/api/v1/applications", res, "{\"item_id\":%lld}",
+		 (long long)item_id("psychological.help"));
+	assert_status(r, 422);
+	assert_string_equal(err_field(r), "item_id");
+	assert_non_null(strstr(r->body, "counselling"));
+	resp_free(r);
 	/* An item applied for in person only. */
 	apply(res, item_id("disability.certificate"), 0, 422);
 	/* Reject needs a reason; a rejected application is closed. */

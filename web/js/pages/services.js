@@ -104,7 +104,12 @@ async function item(view, ctx, id) {
       [t('sv.channel'), it.online ? t('sv.online') : t('sv.inPerson')],
     ]),
   ];
-  if (!signedIn()) {
+  if (it.scenario === 'psychological') {
+    // Asked for in confidence: only a counsellor and a supervisor will read it.
+    parts.push(h('p', null, t('sv.psychological')), signedIn() && session.can('counsel.request')
+      ? h('a', { href: '#/counselling/ask', class: 'btn btn-primary' }, t('sv.askCounsellor'))
+      : h('p', { class: 'muted' }, t('sv.signInToApply')));
+  } else if (!signedIn()) {
     parts.push(h('p', { class: 'muted' }, t('sv.signInToApply')));
   } else if (canApply) {
     const slot = h('div');
