@@ -698,9 +698,5 @@ int demo_after_people(struct db *db)
 		sqlite3_reset(st);
 	if (grid[0] == '\0')
 		return RC_NOT_FOUND;
-	int rc = demo_services_build(db, grid);
-	if (rc == RC_OK)
-		printf("services: the demo resident linked to a registry record, two providers with "
-		       "a week of time slots, three applications\n");
-	return rc;
+	return demo_services_build(db, grid);
 }

@@ -159,16 +159,35 @@ int demo_services_build(struct db *db, const char *grid_code)
 	static const char *const none[] = {NULL};
 	static const char *const accepted[] = {"accept", NULL};
 	static const char *const done[] = {"accept", "conclude", NULL};
-	int64_t id;
+	/* The oldest residents of the community, each where eligible (a
+	 * resident who is not registered here gets no old-age allowance). */
+	static const struct {
+		const char *item, *by;
+		const char *const *actions;
+	} story[] = {
+		{"elderly.allowance80", "community", accepted},
+		{"elderly.preference_card", "grid", none},
+		{"medical.family_doctor", "community", done},
+		{"elderly.meals", "grid", accepted},
+	};
+	int made = 0;
+	int64_t used[8] = {me};
+	for (size_t i = 0; i < sizeof(story) / sizeof(story[0]) && rc == RC_OK; i++) {
+		int64_t id = 0;
+		for (int n = 0; rc == RC_OK && id == 0 && n < 40; n++) {
+			int64_t who = resident_at(db, "330681109290", n);
+			bool taken = who == 0;
+			for (int k = 0; k <= made && !taken; k++)
+				taken = used[k] == who;
+			if (!taken)
+				rc = apply(db, story[i].item, who, story[i].by, story[i].actions, &id);
+			if (id != 0)
+				used[++made] = who;
+		}
+	}
 	if (rc == RC_OK)
-		rc = apply(db, "elderly.preference_card", resident_at(db, "330681109290", 3), "grid",
-			   none, &id);
-	if (rc == RC_OK)
-		rc = apply(db, "elderly.allowance80", resident_at(db, "330681109290", 4), "community",
-			   accepted, &id);
-	if (rc == RC_OK)
-		rc = apply(db, "medical.family_doctor", resident_at(db, "330681109290", 5),
-			   "community", done, &id);
+		printf("services: the demo resident linked to a registry record, two providers with "
+		       "a week of time slots, %d applications\n", made);
 	if (rc == RC_OK)
 		rc = cli_audit(db, "demo.services", "service_item", "330681109290", 0, NULL);
 	if (rc == RC_OK)
