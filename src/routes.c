@@ -811,6 +811,14 @@ const struct route routes[] = {
 
 	/* -- */
 
+	/* duty lists and certificates */
+
+	/* -- */
+
+	/* work access, task ledger and burden ledger */
+
+	/* -- */
+
 	/* psychological assistance */
 	{POST, "/api/v1/counselling/requests", 0, PERM_COUNSEL_REQUEST, cou_request_body, NULL, api_cou_request_create, "counselling.request", "counselling", "Ask for psychological assistance, for yourself or (staff) for a resident in scope; a crisis alerts the supervisors at once", "CounsellingStatus", 201, 0},
 	{GET, "/api/v1/counselling/requests/mine", 0, PERM_COUNSEL_REQUEST, NULL, NULL, api_cou_requests_mine, NULL, "counselling", "My requests: status and the counsellor's name only", "CounsellingStatusList", 200, 0},

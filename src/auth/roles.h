@@ -46,6 +46,12 @@ enum perm {
 	PERM_COUNSEL_HANDLE,  /* a counsellor: the cases assigned to oneself */
 	PERM_COUNSEL_SUPERVISE, /* a supervisor: assign counsellors, crisis alerts */
 	PERM_COUNSEL_STATS,   /* counts of counselling cases, nothing identifying */
+	PERM_DUTY_PUBLISH,    /* draft and publish duty lists and the certificate list */
+	PERM_ACCESS_REQUEST,  /* file work-access requests to give communities work */
+	PERM_ACCESS_REVIEW,   /* review access requests (members of the reviewing unit) */
+	PERM_TASK_HANDLE,     /* a community's task ledger: do or refuse tasks */
+	PERM_CERTIFICATE_ISSUE, /* the certificate desk of a community */
+	PERM_BURDEN_READ,     /* the burden ledger and its rankings */
 	PERM__COUNT
 };
 

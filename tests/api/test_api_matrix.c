@@ -291,6 +291,14 @@ static const struct expect {
 
 	/* -- */
 
+	/* duty lists and certificates */
+
+	/* -- */
+
+	/* work access, task ledger and burden ledger */
+
+	/* -- */
+
 	/* psychological assistance.  The routes of one case carry no
 	 * permission: whoever does not see the case gets 404 as for one that
 	 * does not exist (test_api_counselling.c proves it for a real case);

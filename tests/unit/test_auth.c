@@ -532,7 +532,9 @@ static void test_principal_json_lists_permissions_once(void **state)
 					   "event.handle",    "event.verify",    "event.catalog",
 					   "service.apply",   "service.handle",  "service.catalog",
 					   "provider.manage", "need.read",       "mediation.read",
-					   "mediation.manage", "counsel.request", "counsel.stats"};
+					   "mediation.manage", "counsel.request", "counsel.stats",
+					   "duty.publish",    "access.request",  "access.review",
+					   "burden.read"};
 	enum { NWANT = sizeof(want) / sizeof(want[0]) };
 	assert_int_equal(json_array_size(perms), NWANT);
 	for (size_t i = 0; i < NWANT; i++) {
