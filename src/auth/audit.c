@@ -56,15 +56,11 @@ static void rec_hash(const unsigned char prev[SEC_HASH_BYTES], const struct rec 
 	sbuf_free(&b);
 }
 
-int audit_append(struct db *db, const struct audit_entry *e)
+int audit_chain_load(struct db *db, struct audit_chain *c)
 {
-	unsigned char prev[SEC_HASH_BYTES] = {0};
-	unsigned char hash[SEC_HASH_BYTES];
-	int64_t last_id = 0;
-	int rc;
-
+	memset(c, 0, sizeof(*c));
 	if (!db_in_transaction(db)) {
-		log_error("audit_append outside a transaction");
+		log_error("audit records are appended inside a transaction");
 		return RC_INTERNAL;
 	}
 	sqlite3_stmt *st = db_stmt(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
@@ -72,14 +68,32 @@ int audit_append(struct db *db, const struct audit_entry *e)
 		return RC_INTERNAL;
 	int src = sqlite3_step(st);
 	if (src == SQLITE_ROW) {
-		last_id = sqlite3_column_int64(st, 0);
+		c->last_id = sqlite3_column_int64(st, 0);
 		if (sqlite3_column_bytes(st, 1) == SEC_HASH_BYTES)
-			memcpy(prev, sqlite3_column_blob(st, 1), SEC_HASH_BYTES);
+			memcpy(c->prev, sqlite3_column_blob(st, 1), SEC_HASH_BYTES);
 	} else if (src != SQLITE_DONE) {
 		sqlite3_reset(st);
 		return db_rc(db, src);
 	}
 	sqlite3_reset(st);
+	return RC_OK;
+}
+
+int audit_append(struct db *db, const struct audit_entry *e)
+{
+	struct audit_chain c;
+	int rc = audit_chain_load(db, &c);
+	return rc == RC_OK ? audit_append_chained(db, &c, e) : rc;
+}
+
+int audit_append_chained(struct db *db, struct audit_chain *c, const struct audit_entry *e)
+{
+	unsigned char hash[SEC_HASH_BYTES];
+	int rc;
+	const unsigned char *prev = c->prev;
+	int64_t last_id = c->last_id;
+	int src;
+	sqlite3_stmt *st;
 
 	char *detail =
 		e->detail ? json_dumps(e->detail, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}");
@@ -128,6 +142,10 @@ int audit_append(struct db *db, const struct audit_entry *e)
 	rc = src == SQLITE_DONE ? RC_OK : db_rc(db, src);
 	sqlite3_reset(st);
 	free(detail);
+	if (rc == RC_OK) {
+		c->last_id = r.id;
+		memcpy(c->prev, hash, SEC_HASH_BYTES);
+	}
 	return rc;
 }
 

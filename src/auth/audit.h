@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/secure.h"
 #include "db/db.h"
 
 struct audit_entry {
@@ -30,6 +31,17 @@ struct audit_entry {
 /* Append e.  Must run inside a write transaction (db_begin).  RC_OK or an
  * rc from the database. */
 int audit_append(struct db *db, const struct audit_entry *e);
+
+/* The end of the chain, to append many records in one transaction without
+ * reading the last one back each time (the read-audit writer's batches):
+ * load it once inside the transaction, then append each record chained to
+ * the one before. */
+struct audit_chain {
+	int64_t last_id;
+	unsigned char prev[SEC_HASH_BYTES];
+};
+int audit_chain_load(struct db *db, struct audit_chain *c);
+int audit_append_chained(struct db *db, struct audit_chain *c, const struct audit_entry *e);
 
 /* Append e in a transaction of its own. */
 int audit_append_tx(struct db *db, const struct audit_entry *e);

@@ -48,8 +48,10 @@ static int write_batch(struct item *batch)
 	if (rc != RC_OK)
 		return rc;
 	uint64_t n = 0;
+	struct audit_chain chain;
+	rc = audit_chain_load(wdb, &chain);
 	for (struct item *it = batch; it && rc == RC_OK; it = it->next, n++)
-		rc = audit_append(wdb, &it->e);
+		rc = audit_append_chained(wdb, &chain, &it->e);
 	if (rc == RC_OK)
 		rc = db_commit(wdb);
 	else
