@@ -95,8 +95,8 @@ int audit_append_chained(struct db *db, struct audit_chain *c, const struct audi
 	int src;
 	sqlite3_stmt *st;
 
-	char *detail =
-		e->detail ? json_dumps(e->detail, JSON_COMPACT | JSON_SORT_KEYS) : strdup("{}");
+	char *dumped = e->detail ? json_dumps(e->detail, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	const char *detail = dumped ? dumped : "{}";
 	struct rec r = {
 		.id = last_id + 1,
 		.at_ms = clock_now_ms(),
@@ -118,7 +118,7 @@ int audit_append_chained(struct db *db, struct audit_chain *c, const struct audi
 			 " object_type, object_id, org_id, result, client_ip, request_id, detail,"
 			 " prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	if (st == NULL) {
-		free(detail);
+		free(dumped);
 		return RC_INTERNAL;
 	}
 	sqlite3_bind_int64(st, 1, r.id);
@@ -141,7 +141,7 @@ int audit_append_chained(struct db *db, struct audit_chain *c, const struct audi
 	src = sqlite3_step(st);
 	rc = src == SQLITE_DONE ? RC_OK : db_rc(db, src);
 	sqlite3_reset(st);
-	free(detail);
+	free(dumped);
 	if (rc == RC_OK) {
 		c->last_id = r.id;
 		memcpy(c->prev, hash, SEC_HASH_BYTES);
