@@ -8,6 +8,7 @@
  */
 #include "services/needs.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,8 +248,80 @@ static void bind_rule(sqlite3_stmt *st, const struct need_rule *r, const char *c
 		sqlite3_bind_text(st, 15, lead, -1, free);
 }
 
+/* Coverage of a town or a county reads tens of thousands of people; it is
+ * kept for a minute, like the registry's statistics, keyed by the rule as
+ * it reads (its conditions, item and visits) so an edited rule is counted
+ * afresh.  A community's or a grid's is computed every time (milliseconds),
+ * so staff see a booking or a visit count at once where they work. */
+#define COVERAGE_KEEP_MS 60000
+#define COVERAGE_SLOTS 64
+
+static struct {
+	char key[512];
+	int64_t at_ms;
+	json_t *rows;
+} kept[COVERAGE_SLOTS];
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void coverage_key(const struct need_rule *r, const char *code, char key[512])
+{
+	char *cond = json_dumps(r->conditions, JSON_COMPACT | JSON_SORT_KEYS);
+	snprintf(key, 512, "%lld|%s|%lld|%d|%s", (long long)r->id, code, (long long)r->item_id,
+		 r->visit_days, cond ? cond : "");
+	free(cond);
+}
+
+static json_t *coverage_kept(const char *key, int64_t now_ms)
+{
+	json_t *rows = NULL;
+	pthread_mutex_lock(&kept_lock);
+	for (int i = 0; i < COVERAGE_SLOTS && rows == NULL; i++)
+		if (kept[i].rows && strcmp(kept[i].key, key) == 0 &&
+		    now_ms - kept[i].at_ms < COVERAGE_KEEP_MS)
+			rows = json_deep_copy(kept[i].rows);
+	pthread_mutex_unlock(&kept_lock);
+	return rows;
+}
+
+static void coverage_keep(const char *key, const json_t *rows, int64_t now_ms)
+{
+	pthread_mutex_lock(&kept_lock);
+	int slot = 0;
+	for (int i = 0; i < COVERAGE_SLOTS; i++) {
+		if (kept[i].rows == NULL || strcmp(kept[i].key, key) == 0) {
+			slot = i;
+			break;
+		}
+		if (kept[i].at_ms < kept[slot].at_ms)
+			slot = i; /* the oldest goes */
+	}
+	json_decref(kept[slot].rows);
+	snprintf(kept[slot].key, sizeof(kept[slot].key), "%s", key);
+	kept[slot].rows = json_deep_copy(rows);
+	kept[slot].at_ms = now_ms;
+	pthread_mutex_unlock(&kept_lock);
+}
+
+static int coverage_compute(struct db *db, const struct need_rule *r, const char *code,
+			    int child_len, int64_t now_ms, json_t **rows_new);
+
 int needs_coverage(struct db *db, const struct need_rule *r, const char *code, int child_len,
 		   int64_t now_ms, json_t **rows_new)
+{
+	if (strlen(code) > 9)
+		return coverage_compute(db, r, code, child_len, now_ms, rows_new);
+	char key[512];
+	coverage_key(r, code, key);
+	if ((*rows_new = coverage_kept(key, now_ms)) != NULL)
+		return RC_OK;
+	int rc = coverage_compute(db, r, code, child_len, now_ms, rows_new);
+	if (rc == RC_OK)
+		coverage_keep(key, *rows_new, now_ms);
+	return rc;
+}
+
+static int coverage_compute(struct db *db, const struct need_rule *r, const char *code,
+			    int child_len, int64_t now_ms, json_t **rows_new)
 {
 	char *lead = leading_led(r->conditions, code);
 	sqlite3_stmt *st =

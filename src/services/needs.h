@@ -28,7 +28,8 @@ int need_rule_load(struct db *db, int64_t id, struct need_rule *out);
 void need_rule_free(struct need_rule *r);
 
 /* Per child node (codes cut to child_len) under code: {"code", "in_need",
- * "served", "unserved", "visit_overdue"}. */
+ * "served", "unserved", "visit_overdue"}.  A town's or a county's is kept
+ * for a minute; a community's or a grid's is always current. */
 int needs_coverage(struct db *db, const struct need_rule *r, const char *code, int child_len,
 		   int64_t now_ms, json_t **rows_new);
 /* Free places of the item's slots between from and to from providers whose
