@@ -22,9 +22,12 @@ const ACTIONS = ['session.', 'session.create', 'session.delete', 'user.', 'user.
   'event.', 'event.report', 'event.register', 'event.dispatch', 'event.accept', 'event.return', 'event.handle',
   'event.verify', 'event.evaluate', 'event.cancel', 'event.postpone', 'event.decide_postponement', 'event.escalate',
   'event.park', 'event.resume', 'event.merge', 'event.reopen', 'event.photo_add', 'event.photo_read',
-  'event.metrics_export', 'event.open311', 'event_category.', 'handling_unit.', 'api_key.', 'calendar.import'];
+  'event.metrics_export', 'event.open311', 'event_category.', 'handling_unit.', 'api_key.', 'calendar.import',
+  'service_item.', 'application.', 'application.read', 'provider.', 'slot.', 'booking.', 'need_rule.', 'need.people_read',
+  'resident.account_link', 'mediation_committee.', 'mediation_case.', 'mediation_case.read', 'counselling.', 'counselling.read'];
 const OBJECT_TYPES = ['user', 'org', 'resident', 'household', 'building', 'address', 'house', 'unit', 'visit', 'import', 'search',
-  'event', 'event_category', 'handling_unit', 'api_key'];
+  'event', 'event_category', 'handling_unit', 'api_key', 'service_item', 'application', 'provider', 'service_slot', 'booking',
+  'need_rule', 'mediation_committee', 'mediation_case', 'counselling'];
 
 /* 'user.password.reset' → audit.actions.user_password_reset; the prefix 'user.' → audit.actions.user_all. */
 function actionLabel(a) {
