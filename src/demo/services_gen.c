@@ -131,12 +131,17 @@ int demo_services_build(struct db *db, const char *grid_code)
 		return rc;
 	/* The demo resident is the oldest resident of the demo grid. */
 	int64_t me = resident_at(db, grid_code, 0);
-	sqlite3_stmt *st = db_stmt(db, "UPDATE users SET resident_id = ? WHERE username = 'resident'");
-	if (st == NULL || me == 0) {
-		rc = RC_INTERNAL;
-	} else {
-		sqlite3_bind_int64(st, 1, me);
-		rc = db_step_one(db, st);
+	/* A small demo population may leave the grid empty: the account then
+	 * stays unlinked, as a real one before the community links it. */
+	if (me != 0) {
+		sqlite3_stmt *st =
+			db_stmt(db, "UPDATE users SET resident_id = ? WHERE username = 'resident'");
+		if (st == NULL) {
+			rc = RC_INTERNAL;
+		} else {
+			sqlite3_bind_int64(st, 1, me);
+			rc = db_step_one(db, st);
+		}
 	}
 	int64_t canteen = 0, clinic = 0;
 	static const char *const canteen_items[] = {"elderly.meals", "elderly.home_care",
@@ -186,8 +191,10 @@ int demo_services_build(struct db *db, const char *grid_code)
 		}
 	}
 	if (rc == RC_OK)
-		printf("services: the demo resident linked to a registry record, two providers with "
-		       "a week of time slots, %d applications\n", made);
+		printf("services: %s, two providers with a week of time slots, %d applications\n",
+		       me ? "the demo resident linked to a registry record"
+			  : "no resident in the demo grid to link",
+		       made);
 	if (rc == RC_OK)
 		rc = cli_audit(db, "demo.services", "service_item", "330681109290", 0, NULL);
 	if (rc == RC_OK)
