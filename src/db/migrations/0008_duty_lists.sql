@@ -63,7 +63,10 @@ CREATE TABLE banned_certificates (
 	basis TEXT NOT NULL DEFAULT '',
 	scope_code TEXT NOT NULL DEFAULT '',
 	added_at_ms INTEGER NOT NULL DEFAULT 0,
-	added_by INTEGER REFERENCES users(id)
+	added_by INTEGER REFERENCES users(id),
+	-- a local entry withdrawn: no longer matched, kept for the refusals
+	-- recorded under it
+	removed_at_ms INTEGER
 );
 
 -- Certificates asked for at a community's desk: issued from a template with
