@@ -124,7 +124,8 @@ int cert_insert_issued(struct db *db, const char *code, int64_t resident_id, con
 	db_bind_text(st, 3, title);
 	db_bind_text(st, 4, register_no);
 	db_bind_text(st, 5, body);
-	sqlite3_bind_int64(st, 6, user_id);
+	if (user_id > 0)
+		sqlite3_bind_int64(st, 6, user_id);
 	sqlite3_bind_int64(st, 7, clock_now_ms());
 	sqlite3_bind_int64(st, 8, template_id);
 	db_bind_text(st, 9, purpose ? purpose : "");
@@ -146,7 +147,8 @@ int cert_insert_refused(struct db *db, const char *code, int64_t resident_id, co
 	sqlite3_bind_int64(st, 2, resident_id);
 	db_bind_text(st, 3, title);
 	sqlite3_bind_int64(st, 4, banned_id);
-	sqlite3_bind_int64(st, 5, user_id);
+	if (user_id > 0)
+		sqlite3_bind_int64(st, 5, user_id);
 	sqlite3_bind_int64(st, 6, clock_now_ms());
 	db_bind_text(st, 7, purpose ? purpose : "");
 	int rc = db_step_done(db, st);
@@ -295,7 +297,8 @@ int banned_add(struct db *db, const char *scope_code, const char *name, const ch
 	db_bind_text(st, 6, basis);
 	db_bind_text(st, 7, scope_code);
 	sqlite3_bind_int64(st, 8, clock_now_ms());
-	sqlite3_bind_int64(st, 9, user_id);
+	if (user_id > 0) /* 0: the command line or the demo builder */
+		sqlite3_bind_int64(st, 9, user_id);
 	int rc = db_step_done(db, st);
 	if (rc == RC_OK)
 		*id = db_last_id(db);
