@@ -7,6 +7,7 @@
 
 #include "auth/api_auth.h"
 #include "counselling/api_counselling.h"
+#include "duties/api_duties.h"
 #include "events/api_events.h"
 #include "http/api_system.h"
 #include "http/route.h"
@@ -92,6 +93,7 @@ static const char *const audit_results[] = {
 	"unavailable",
 	"invalid_state",
 	"committee_composition",
+	"certificate_banned",
 	NULL,
 };
 
@@ -812,6 +814,30 @@ const struct route routes[] = {
 	/* -- */
 
 	/* duty lists and certificates */
+	{GET, "/api/v1/public/duty-lists", ROUTE_PUBLIC, PERM_NONE, NULL, duty_public_query, api_duty_public_lists, NULL, "duties", "Published duty lists on a node's path and below it: the version in force today (or the first to come) of each (no sign-in)", "DutyListList", 200, 0},
+	{GET, "/api/v1/public/duty-lists/in-force", ROUTE_PUBLIC, PERM_NONE, NULL, duty_in_force_query, api_duty_public_in_force, NULL, "duties", "The version in force at a node on a day, with its items: the nearest owner above the node wins (no sign-in)", "DutyList", 200, 0},
+	{GET, "/api/v1/public/duty-lists/{id}", ROUTE_PUBLIC, PERM_NONE, NULL, NULL, api_duty_public_get, NULL, "duties", "One published version with its items (no sign-in)", "DutyList", 200, 0},
+	{GET, "/api/v1/public/duty-lists/{id}/versions", ROUTE_PUBLIC, PERM_NONE, NULL, NULL, api_duty_public_versions, NULL, "duties", "The published versions of the same list with their effective dates, newest first (no sign-in)", "DutyListList", 200, 0},
+	{GET, "/api/v1/public/duty-lists/{id}/diff", ROUTE_PUBLIC, PERM_NONE, NULL, duty_diff_query, api_duty_public_diff, NULL, "duties", "What changed from another published version to this one: items added, removed and changed (no sign-in)", "DutyDiff", 200, 0},
+	{GET, "/api/v1/public/banned-certificates", ROUTE_PUBLIC, PERM_NONE, NULL, banned_public_query, api_banned_public_list, NULL, "duties", "Certificates committees do not issue, with where to go instead: the national list and local extensions (no sign-in)", "BannedCertificateList", 200, 0},
+	{GET, "/api/v1/public/banned-certificates/check", ROUTE_PUBLIC, PERM_NONE, NULL, banned_check_query, api_banned_public_check, NULL, "duties", "Whether a certificate is on the banned list at a node, and the entry (no sign-in)", "BannedCheck", 200, 0},
+	{GET, "/api/v1/duty-lists", 0, PERM_DUTY_PUBLISH, NULL, duty_scope_query, api_duty_lists_scope, NULL, "duties", "Drafts and published versions of the lists owned in your scope", "DutyListList", 200, 0},
+	{POST, "/api/v1/duty-lists", 0, PERM_DUTY_PUBLISH, duty_create_body, NULL, api_duty_lists_create, "duty_list.create", "duties", "Start a draft of a list, empty or as a copy of a published version; one draft per list", "DutyList", 201, 0},
+	{GET, "/api/v1/duty-lists/{id}", 0, PERM_DUTY_PUBLISH, NULL, NULL, api_duty_lists_get, NULL, "duties", "One version with its items (drafts in your scope)", "DutyList", 200, 0},
+	{PATCH, "/api/v1/duty-lists/{id}", 0, PERM_DUTY_PUBLISH, duty_update_body, NULL, api_duty_lists_update, "duty_list.update", "duties", "Change a draft's note", "DutyList", 200, 0},
+	{DELETE, "/api/v1/duty-lists/{id}", 0, PERM_DUTY_PUBLISH, NULL, NULL, api_duty_lists_delete, "duty_list.discard", "duties", "Discard a draft", NULL, 204, 0},
+	{POST, "/api/v1/duty-lists/{id}/items", 0, PERM_DUTY_PUBLISH, duty_item_body, NULL, api_duty_items_add, "duty_list.item_add", "duties", "Add an item at the end of its section of a draft", "DutyList", 201, 0},
+	{PATCH, "/api/v1/duty-lists/{id}/items/{item}", 0, PERM_DUTY_PUBLISH, duty_item_update_body, NULL, api_duty_items_update, "duty_list.item_update", "duties", "Change an item of a draft", "DutyList", 200, 0},
+	{DELETE, "/api/v1/duty-lists/{id}/items/{item}", 0, PERM_DUTY_PUBLISH, NULL, NULL, api_duty_items_delete, "duty_list.item_delete", "duties", "Remove an item of a draft", "DutyList", 200, 0},
+	{POST, "/api/v1/duty-lists/{id}/import", ROUTE_RAW, PERM_DUTY_PUBLISH, NULL, duty_import_query, api_duty_lists_import, "duty_list.import", "duties", "Replace a draft's items with a CSV (text/csv): all rows or none, every bad row reported", "DutyImportReport", 200, 1024},
+	{POST, "/api/v1/duty-lists/{id}/publish", 0, PERM_DUTY_PUBLISH, duty_publish_body, NULL, api_duty_lists_publish, "duty_list.publish", "duties", "Publish a draft from a day on: today or later, not before the latest published version starts", "DutyList", 200, 0},
+	{GET, "/api/v1/duty-lists/{id}/export", 0, PERM_NONE, NULL, duty_export_query, api_duty_lists_export, NULL, "duties", "A version's items as CSV or XLSX (drafts: duty.publish in scope)", NULL, 200, 0},
+	{POST, "/api/v1/banned-certificates", 0, PERM_DUTY_PUBLISH, banned_body, NULL, api_banned_add, "banned_certificate.add", "duties", "Extend the banned-certificate list for the communities under a node", "BannedCertificate", 201, 0},
+	{DELETE, "/api/v1/banned-certificates/{id}", 0, PERM_DUTY_PUBLISH, NULL, NULL, api_banned_delete, "banned_certificate.remove", "duties", "Withdraw a local entry (the national list is not changed locally)", NULL, 204, 0},
+	{GET, "/api/v1/certificate-templates", 0, PERM_CERTIFICATE_ISSUE, NULL, NULL, api_cert_templates, NULL, "duties", "The templates of certificates a committee may still issue", "CertificateTemplateList", 200, 0},
+	{GET, "/api/v1/certificates", 0, PERM_CERTIFICATE_ISSUE, NULL, cert_list_query, api_cert_list, NULL, "duties", "The certificate register of the communities in scope, issued and refused (audited)", "Page", 200, 0},
+	{POST, "/api/v1/certificates", 0, PERM_CERTIFICATE_ISSUE, cert_body, NULL, api_cert_create, "certificate.issue", "duties", "Issue a certificate from a template with the next register number; one on the banned list is refused with certificate_banned (and recorded)", "Certificate", 201, 0},
+	{GET, "/api/v1/certificates/{id}", 0, PERM_CERTIFICATE_ISSUE, NULL, NULL, api_cert_get, NULL, "duties", "One certificate with its text, for printing (audited)", "Certificate", 200, 0},
 
 	/* -- */
 

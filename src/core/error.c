@@ -28,6 +28,9 @@ static const struct rc_info table[RC__COUNT] = {
 	[RC_COMMITTEE_COMPOSITION] = {"committee_composition", 409,
 				      "the mediation committee is not properly constituted (3 to 9 "
 				      "members in term, a woman among them)"},
+	[RC_CERTIFICATE_BANNED] = {"certificate_banned", 422,
+				   "committees do not issue this certificate; the message says where "
+				   "the resident goes instead"},
 };
 
 const struct rc_info *rc_info(int rc)

@@ -6,6 +6,7 @@
  * their deadlines are measured from the moment of the build.
  */
 #include "demo/demo.h"
+#include "demo/duties_gen.h"
 #include "demo/mediation_gen.h"
 
 #include <math.h>
@@ -698,5 +699,6 @@ int demo_after_people(struct db *db)
 		sqlite3_reset(st);
 	if (grid[0] == '\0')
 		return RC_NOT_FOUND;
-	return demo_services_build(db, grid);
+	int rc = demo_duties_build(db);
+	return rc == RC_OK ? demo_services_build(db, grid) : rc;
 }

@@ -105,7 +105,8 @@ int banned_certificate_match(struct db *db, const char *code, const char *name,
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT id, name, name_en, go_to, go_to_en, basis, keywords"
 				       " FROM banned_certificates"
-				       " WHERE substr(?, 1, length(scope_code)) = scope_code ORDER BY id");
+				       " WHERE substr(?, 1, length(scope_code)) = scope_code"
+				       " AND removed_at_ms IS NULL ORDER BY id");
 	if (st == NULL)
 		return RC_INTERNAL;
 	db_bind_text(st, 1, code);

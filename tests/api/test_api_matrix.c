@@ -51,6 +51,8 @@ enum {
 	MED_READ = COUNTY | DEPT | TOWN | COMMUNITY | MEDIATOR,
 	MED_HANDLE = COMMUNITY | MEDIATOR,
 	MED_MANAGE = DEPT | TOWN,
+	DL_PUBLISH = COUNTY | TOWN, /* duty.publish */
+	DL_CERT = COMMUNITY,        /* certificate.issue */
 };
 
 #define NROLES 15
@@ -291,7 +293,33 @@ static const struct expect {
 
 	/* -- */
 
-	/* duty lists and certificates */
+	/* duty lists and certificates: list 1 is the national default the
+	 * migration seeds (nobody's to edit: 404 past the permission), banned
+	 * entry 1 is national (409 past it) */
+	{"GET", "/api/v1/public/duty-lists", NULL, PUBLIC | ALL, false},
+	{"GET", "/api/v1/public/duty-lists/in-force?kind=community&code=330681109290", NULL, PUBLIC | ALL, false},
+	{"GET", "/api/v1/public/duty-lists/1", NULL, PUBLIC | ALL, false},
+	{"GET", "/api/v1/public/duty-lists/1/versions", NULL, PUBLIC | ALL, false},
+	{"GET", "/api/v1/public/duty-lists/1/diff?from=1", NULL, PUBLIC | ALL, false},
+	{"GET", "/api/v1/public/banned-certificates", NULL, PUBLIC | ALL, false},
+	{"GET", "/api/v1/public/banned-certificates/check?name=x", NULL, PUBLIC | ALL, false},
+	{"GET", "/api/v1/duty-lists", NULL, DL_PUBLISH, false},
+	{"POST", "/api/v1/duty-lists", "{\"kind\":\"community\",\"org_id\":{C}}", DL_PUBLISH, false},
+	{"GET", "/api/v1/duty-lists/1", NULL, DL_PUBLISH, false},
+	{"PATCH", "/api/v1/duty-lists/1", "{\"note\":\"x\"}", DL_PUBLISH, false},
+	{"DELETE", "/api/v1/duty-lists/1", NULL, DL_PUBLISH, false},
+	{"POST", "/api/v1/duty-lists/1/items", "{\"section\":\"by_law\",\"title\":\"x\"}", DL_PUBLISH, false},
+	{"PATCH", "/api/v1/duty-lists/1/items/1", "{\"title\":\"x\"}", DL_PUBLISH, false},
+	{"DELETE", "/api/v1/duty-lists/1/items/1", NULL, DL_PUBLISH, false},
+	{"POST", "/api/v1/duty-lists/1/import", NULL, DL_PUBLISH, false},
+	{"POST", "/api/v1/duty-lists/1/publish", "{\"effective_from\":\"2030-01-01\"}", DL_PUBLISH, false},
+	{"GET", "/api/v1/duty-lists/1/export?format=csv", NULL, ALL, false},
+	{"POST", "/api/v1/banned-certificates", "{\"org_id\":{C},\"name\":\"矩阵证明{N}\",\"name_en\":\"m\",\"keywords\":\"矩阵{N}\",\"go_to\":\"x\",\"go_to_en\":\"x\"}", DL_PUBLISH, false},
+	{"DELETE", "/api/v1/banned-certificates/1", NULL, DL_PUBLISH, false},
+	{"GET", "/api/v1/certificate-templates", NULL, DL_CERT, false},
+	{"GET", "/api/v1/certificates", NULL, DL_CERT, false},
+	{"POST", "/api/v1/certificates", "{\"resident_id\":{RS},\"title\":\"亲属关系证明\",\"purpose\":\"矩阵\"}", DL_CERT, false},
+	{"GET", "/api/v1/certificates/999999", NULL, DL_CERT, false},
 
 	/* -- */
 

@@ -32,6 +32,7 @@ import * as needsPage from './pages/needs.js';
 import * as counsellingPage from './pages/counselling.js';
 import * as inboxCount from './inbox-count.js';
 import * as mediationPage from './pages/mediation.js';
+import * as dutiesPage from './pages/duties.js';
 
 const ROUTES = [
   { re: /^\/$/, page: homePage, nav: 'home' },
@@ -84,6 +85,12 @@ const ROUTES = [
   { re: /^\/counselling\/stats$/, page: counsellingPage, perm: 'counsel.stats', nav: 'counselStats', view: 'stats' },
   // The server decides who sees a case: its counsellor and supervisor, and the requester (the status).
   { re: /^\/counselling\/cases\/(\d+)$/, page: counsellingPage, nav: () => (session.can('counsel.handle') ? 'counselling' : 'counselAsk'), view: 'case' },
+  { re: /^\/duties$/, page: dutiesPage, nav: 'duties', view: 'browse', isPublic: true },
+  { re: /^\/duties\/certificates$/, page: dutiesPage, nav: 'duties', view: 'banned', isPublic: true },
+  { re: /^\/duties\/manage$/, page: dutiesPage, perm: 'duty.publish', nav: 'duties', view: 'manage' },
+  { re: /^\/duties\/(\d+)$/, page: dutiesPage, nav: 'duties', view: 'list', isPublic: true },
+  { re: /^\/certificates$/, page: dutiesPage, perm: 'certificate.issue', nav: 'certificates', view: 'desk' },
+  { re: /^\/certificates\/(\d+)$/, page: dutiesPage, perm: 'certificate.issue', nav: 'certificates', view: 'certificate' },
   { re: /^\/me$/, page: mePage, nav: 'me' },
   { re: /^\/public\/(\d{15})$/, page: publicPage, isPublic: true },
 ];
@@ -103,6 +110,8 @@ const NAV = [
   { id: 'needs', href: '#/needs', icon: 'list', perm: 'need.read', label: () => t('nav.needs') },
   { id: 'providers', href: '#/providers', icon: 'list', perm: 'provider.manage', label: () => t('nav.providers') },
   { id: 'mediation', href: '#/mediation', icon: 'users', perm: 'mediation.read', label: () => t('med.nav') },
+  { id: 'duties', href: '#/duties', icon: 'list', label: () => t('duty.nav') },
+  { id: 'certificates', href: '#/certificates', icon: 'list', perm: 'certificate.issue', label: () => t('duty.navDesk') },
   { id: 'inbox', href: '#/inbox', icon: 'bell', count: true, label: () => t('nav.inbox') },
   { id: 'counselling', href: '#/counselling', icon: 'user', perm: 'counsel.handle', label: () => t('cou.navCases') },
   { id: 'counselAsk', href: '#/counselling/ask', icon: 'phone', perm: 'counsel.request', label: () => t('cou.navAsk') },
