@@ -286,7 +286,8 @@ static int request_reply(struct req *r, int status, const struct case_row *c)
 	for (size_t i = 0; i < 3; i++) {
 		const struct case_transition *t;
 		const char *why;
-		if (case_check(r->db, &access_kind, c, names[i], r->who, &t, &why) == RC_OK)
+		if (case_check(r->db, &access_kind, c, names[i], r->who, &t, &why) == RC_OK &&
+		    !(i < 2 && c->created_by == r->who->user_id))
 			json_array_append_new(actions, json_string(names[i]));
 	}
 	json_object_set_new(o, "actions", actions);
@@ -654,6 +655,9 @@ int api_access_action(struct req *r)
 	if (rc != RC_OK)
 		return req_fail(r, rc, rc == RC_INVALID_STATE ? "state" : NULL, "%s",
 				why ? why : rc_info(rc)->message);
+	/* Nobody decides their own request, even as a member of the unit. */
+	if (strcmp(action, "withdraw") != 0 && c.created_by == r->who->user_id)
+		return req_fail(r, RC_FORBIDDEN, NULL, "you filed this request; another member reviews it");
 	const char *text = strcmp(action, "approve") == 0 ? in_str(r, "conditions")
 							  : in_str(r, "reason");
 	if ((t->flags & CASE_REASON) && (text == NULL || *text == '\0'))

@@ -165,7 +165,7 @@ static int story(struct db *db, const struct story *s, int64_t reviewer, int *fi
 	if (rc == RC_OK && s->decision != NULL && state == ACC_IN_REVIEW) {
 		clock_set_offset(-(int64_t)(s->days_ago - s->decided_after) * DAY_S);
 		struct case_row c;
-		struct case_actor rev = {reviewer, "department"};
+		struct case_actor rev = {reviewer, "county"};
 		rc = case_load(db, &access_kind, id, &c);
 		if (rc == RC_OK)
 			rc = access_decide(db, &c, transition(s->decision), s->text, &rev);
@@ -214,11 +214,13 @@ int demo_access_build(struct db *db)
 	int rc = db_begin(db);
 	if (rc != RC_OK)
 		return rc;
-	int64_t dept = users_id_by_name(db, "department"), unit = 0;
+	/* The county officer sits in the reviewing unit for the demo: the
+	 * department officer files requests and may not review their own. */
+	int64_t reviewer = users_id_by_name(db, "county"), unit = 0;
 	int filed = 0;
-	rc = reviewing_unit(db, dept, &unit);
+	rc = reviewing_unit(db, reviewer, &unit);
 	for (size_t i = 0; i < sizeof(stories) / sizeof(stories[0]) && rc == RC_OK; i++)
-		rc = story(db, &stories[i], dept, &filed);
+		rc = story(db, &stories[i], reviewer, &filed);
 	if (rc == RC_OK)
 		rc = village_ledger(db);
 	clock_set_offset(0);

@@ -6,8 +6,8 @@
 
 #include "db/db.h"
 
-/* 诸暨市民政局 as the county's reviewing unit (the demo department officer
- * in it), requests from departments and 枫桥镇 over the last two months
+/* 诸暨市民政局 as the county's reviewing unit (the demo county officer in
+ * it), requests from departments and 枫桥镇 over the last two months
  * taken through the same check and review as the API, and 枫源村's ledger
  * with work done, work recorded from outside and refused.  One
  * transaction. */

@@ -444,6 +444,11 @@ static void test_review_by_the_units_members(void **state)
 	json_decref(j);
 	j = file(dept, "app", "智慧消防APP每日打卡", "[\"" TOWN "\"]", 0, 201);
 	assert_string_equal(jstr(j, "state"), "in_review");
+	/* A member of the unit does not decide their own request. */
+	assert_int_equal(json_array_size(jget(j, "actions")), 1);
+	expect(req("POST", dept, "{}", "/api/v1/access/requests/%lld/approve",
+		   (long long)jint(j, "id")),
+	       403, "forbidden");
 	json_decref(j);
 }
 

@@ -438,7 +438,7 @@ async function burden(view, ctx) {
       tile(t('acc.m.refused'), totals.refused.total, trendText(totals.trend.refused)),
       tile(t('acc.m.inReview'), totals.in_review, null)),
     section(t('acc.byArea'), dataTable([
-      { label: t('acc.f.area'), cell: (r) => (r.key.length < 12 ? h('a', { href: `#/burden${queryString({ ...query, org: r.key })}` }, r.name) : r.name) },
+      { label: t('acc.f.area'), class: 'nowrap', cell: (r) => (r.key.length < 12 ? h('a', { href: `#/burden${queryString({ ...query, org: r.key })}` }, r.name) : r.name) },
       { label: t('acc.m.imposed'), cell: (r) => formatNumber(r.imposed.total) },
       ...KINDS.map((k) => ({ label: kindLabel(k), cell: (r) => formatNumber(r.imposed[k]) })),
       { label: t('acc.m.accepted'), cell: (r) => formatNumber(r.accepted.total) },
