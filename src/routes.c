@@ -5,6 +5,7 @@
  */
 #include <stdint.h>
 
+#include "access/api_access.h"
 #include "auth/api_auth.h"
 #include "counselling/api_counselling.h"
 #include "duties/api_duties.h"
@@ -842,6 +843,21 @@ const struct route routes[] = {
 	/* -- */
 
 	/* work access, task ledger and burden ledger */
+	{GET, "/api/v1/access/reviewers", 0, PERM_ACCESS_REVIEW, NULL, NULL, api_access_reviewers_list, NULL, "access", "The reviewing unit designated for each county in scope", "AccessReviewerList", 200, 0},
+	{PUT, "/api/v1/access/reviewers/{county}", 0, PERM_EVENT_CATALOG, acc_reviewer_body, NULL, api_access_reviewers_set, "access_reviewer.set", "access", "Designate the county's reviewing unit (civil affairs or the governance office); requests waiting without one go to it", "AccessReviewer", 200, 0},
+	{GET, "/api/v1/access/list-items", 0, PERM_NONE, NULL, acc_list_items_query, api_access_list_items, NULL, "access", "Items of the lists in force for a community (by law, assisted, negative), to claim or to cite", "AccessListItems", 200, 0},
+	{POST, "/api/v1/access/requests", 0, PERM_ACCESS_REQUEST, acc_request_body, NULL, api_access_requests_create, "access_request.file", "access", "File a work-access request: checked at once against the lists (passed, refused citing the rule, or sent to review)", "AccessRequest", 201, 0},
+	{GET, "/api/v1/access/requests", 0, PERM_NONE, NULL, acc_requests_query, api_access_requests_list, NULL, "access", "Requests in scope (requesters, reviewers, burden readers), newest first", "Page", 200, 0},
+	{GET, "/api/v1/access/requests/{id}", 0, PERM_NONE, NULL, NULL, api_access_requests_get, NULL, "access", "A request with its decision and rule, communities and their tasks, timeline and the actions you may take", "AccessRequest", 200, 0},
+	ACCESS_ACTION("approve", PERM_ACCESS_REVIEW, acc_approve_body, "Approve a request in review, with conditions (members of the reviewing unit); tasks go to the ledgers"),
+	ACCESS_ACTION("reject", PERM_ACCESS_REVIEW, acc_reason_body, "Reject a request in review, with the reason (members of the reviewing unit)"),
+	ACCESS_ACTION("withdraw", PERM_ACCESS_REQUEST, acc_withdraw_body, "Withdraw one's own request while in review"),
+	{GET, "/api/v1/tasks", 0, PERM_NONE, NULL, acc_tasks_query, api_tasks_list, NULL, "access", "The task ledgers of communities in scope: open first, nearest deadline first", "Page", 200, 0},
+	{POST, "/api/v1/tasks", 0, PERM_TASK_HANDLE, acc_task_body, NULL, api_tasks_create, "community_task.record", "access", "Record work that reached the community outside work access, and refuse it at once if you choose", "CommunityTask", 201, 0},
+	{POST, "/api/v1/tasks/{id}/done", 0, PERM_TASK_HANDLE, acc_done_body, NULL, api_tasks_done, "community_task.done", "access", "Mark an open task done", "CommunityTask", 200, 0},
+	{POST, "/api/v1/tasks/{id}/refuse", 0, PERM_TASK_HANDLE, acc_refuse_body, NULL, api_tasks_refuse, "community_task.refuse", "access", "Refuse a task that did not pass work access, citing the rule (recorded and counted)", "CommunityTask", 200, 0},
+	{GET, "/api/v1/burden", 0, PERM_BURDEN_READ, NULL, acc_burden_query, api_burden, NULL, "access", "The burden ledger of a node and period by child node: imposed, accepted, refused by kind, certificates, trend against a baseline, requesting bodies ranked", "BurdenLedger", 200, 0},
+	{GET, "/api/v1/burden/export", 0, PERM_BURDEN_READ, NULL, acc_burden_export_query, api_burden_export, "burden.export", "access", "The burden ledger (or the ranking) as CSV or XLSX", NULL, 200, 0},
 
 	/* -- */
 

@@ -7,6 +7,7 @@
  */
 #include "demo/demo.h"
 #include "demo/duties_gen.h"
+#include "demo/access_gen.h"
 #include "demo/mediation_gen.h"
 
 #include <math.h>
@@ -683,6 +684,8 @@ int demo_build(struct db *db, const char *dir, const char *password)
 		rc = demo_counselling_build(db);
 	if (rc == RC_OK)
 		rc = demo_mediation_build(db);
+	if (rc == RC_OK)
+		rc = demo_access_build(db);
 	return rc;
 }
 

@@ -53,6 +53,10 @@ enum {
 	MED_MANAGE = DEPT | TOWN,
 	DL_PUBLISH = COUNTY | TOWN, /* duty.publish */
 	DL_CERT = COMMUNITY,        /* certificate.issue */
+	ACC_REQUEST = COUNTY | DEPT | TOWN,
+	ACC_REVIEW = COUNTY | DEPT,
+	ACC_READ = COUNTY | DEPT | TOWN | COMMUNITY, /* a request, the lists, the ledgers */
+	ACC_BURDEN = COUNTY | DEPT | TOWN,
 };
 
 #define NROLES 15
@@ -323,7 +327,24 @@ static const struct expect {
 
 	/* -- */
 
-	/* work access, task ledger and burden ledger */
+	/* work access, task ledger and burden ledger: {AR} a request for
+	 * 枫源村 in review, {AT} a task 枫源村 recorded; review and withdrawal
+	 * on a request that does not exist, so the permission alone decides */
+	{"GET", "/api/v1/access/reviewers", NULL, ACC_REVIEW, false},
+	{"PUT", "/api/v1/access/reviewers/330681", "{\"unit_id\":{HU}}", COUNTY, false},
+	{"GET", "/api/v1/access/list-items?org=330681109290", NULL, ACC_READ, false},
+	{"POST", "/api/v1/access/requests", "{\"kind\":\"form\",\"title\":\"矩阵报表{N}\",\"description\":\"矩阵说明\",\"legal_basis\":\"矩阵依据\",\"funded\":false,\"starts_on\":\"2030-01-01\",\"ends_on\":\"2030-12-31\",\"deadline_on\":\"2030-06-30\",\"workload_hours\":1,\"scope\":[\"330681109290\"]}", ACC_REQUEST, false},
+	{"GET", "/api/v1/access/requests", NULL, ACC_REQUEST, false},
+	{"GET", "/api/v1/access/requests/{AR}", NULL, ACC_READ, true},
+	{"POST", "/api/v1/access/requests/999999/approve", "{}", ACC_REVIEW, false},
+	{"POST", "/api/v1/access/requests/999999/reject", "{\"reason\":\"矩阵\"}", ACC_REVIEW, false},
+	{"POST", "/api/v1/access/requests/999999/withdraw", "{}", ACC_REQUEST, false},
+	{"GET", "/api/v1/tasks", NULL, ACC_READ, false},
+	{"POST", "/api/v1/tasks", "{\"org\":\"330681109290\",\"kind\":\"form\",\"title\":\"矩阵表{N}\",\"requester\":\"矩阵局\"}", COMMUNITY, false},
+	{"POST", "/api/v1/tasks/{AT}/done", "{}", COMMUNITY, true},
+	{"POST", "/api/v1/tasks/{AT}/refuse", "{\"rule\":\"not_through_access\"}", COMMUNITY, true},
+	{"GET", "/api/v1/burden", NULL, ACC_BURDEN, false},
+	{"GET", "/api/v1/burden/export?format=csv", NULL, ACC_BURDEN, false},
 
 	/* -- */
 
@@ -359,19 +380,20 @@ static const struct expect {
 static struct server S;
 static char *tokens[NROLES];
 static char U[24], G[24], GC[24], W[24], GR[24], C[24], B[24], A[24], HH[24], RS[24], UN[24], HO[24],
-	V[24], E[24], HU[24], AK[24], K[64], O[24], T[64], MC[24], MM[24], MK[24];
+	V[24], E[24], HU[24], AK[24], K[64], O[24], T[64], MC[24], MM[24], MK[24], AR[24], AT[24];
 static int counter;
 
 static void subst(char *out, size_t len, const char *in)
 {
 	static const char *keys[] = {"{U}", "{GC}", "{GR}", "{G}", "{W}", "{C}", "{N}", "{B}",
 				     "{A}", "{HH}", "{HO}", "{RS}", "{UN}", "{V}", "{E}", "{HU}",
-				     "{AK}", "{K}", "{O}", "{T}", "{MC}", "{MM}", "{MK}"};
+				     "{AK}", "{K}", "{O}", "{T}", "{MC}", "{MM}", "{MK}", "{AR}",
+				     "{AT}"};
 	enum { NKEYS = sizeof(keys) / sizeof(keys[0]) };
 	char n[16];
 	snprintf(n, sizeof(n), "%d", ++counter);
 	const char *vals[NKEYS] = {U,  GC, GR, G, W, C, n, B, A, HH, HO,
-				   RS, UN, V,  E, HU, AK, K, O, T, MC, MM, MK};
+				   RS, UN, V,  E, HU, AK, K, O, T, MC, MM, MK, AR, AT};
 	size_t o = 0;
 	while (*in && o + 32 < len) {
 		bool done = false;
@@ -529,6 +551,21 @@ static int setup(void **state)
 		 "\"willing\":true}]}", MC);
 	assert_status(r, 201);
 	snprintf(MK, sizeof(MK), "%lld", (long long)jint(r->json, "id"));
+	resp_free(r);
+	/* A work-access request for 枫源村 (no lists: in review) and a task
+	 * the community recorded. */
+	r = call(&S, "POST", "/api/v1/access/requests", tokens[5],
+		 "{\"kind\":\"form\",\"title\":\"矩阵报表\",\"description\":\"矩阵说明\","
+		 "\"legal_basis\":\"矩阵依据\",\"funded\":false,\"starts_on\":\"2030-01-01\","
+		 "\"ends_on\":\"2030-12-31\",\"deadline_on\":\"2030-06-30\",\"workload_hours\":1,"
+		 "\"scope\":[\"330681109290\"]}");
+	assert_status(r, 201);
+	snprintf(AR, sizeof(AR), "%lld", (long long)jint(r->json, "id"));
+	resp_free(r);
+	r = call(&S, "POST", "/api/v1/tasks", tokens[6],
+		 "{\"kind\":\"meeting\",\"title\":\"矩阵会议\",\"requester\":\"矩阵局\"}");
+	assert_status(r, 201);
+	snprintf(AT, sizeof(AT), "%lld", (long long)jint(r->json, "id"));
 	resp_free(r);
 	return 0;
 }

@@ -33,6 +33,7 @@ import * as counsellingPage from './pages/counselling.js';
 import * as inboxCount from './inbox-count.js';
 import * as mediationPage from './pages/mediation.js';
 import * as dutiesPage from './pages/duties.js';
+import * as accessPage from './pages/access.js';
 
 const ROUTES = [
   { re: /^\/$/, page: homePage, nav: 'home' },
@@ -79,6 +80,12 @@ const ROUTES = [
   { re: /^\/mediation\/stats$/, page: mediationPage, perm: 'mediation.read', nav: 'mediation', view: 'stats' },
   { re: /^\/mediation\/(\d+)$/, page: mediationPage, perm: 'mediation.read', nav: 'mediation', view: 'case' },
   { re: /^\/mediation\/(\d+)\/print\/(agreement|file|notice)$/, page: mediationPage, perm: 'mediation.read', nav: 'mediation', view: 'print' },
+  { re: /^\/access$/, page: accessPage, perm: ['access.request', 'access.review', 'burden.read'], nav: 'access', view: 'list' },
+  { re: /^\/access\/new$/, page: accessPage, perm: 'access.request', nav: 'access', view: 'new' },
+  // The server decides who sees a request: requesters, reviewers, burden readers, the communities it covers.
+  { re: /^\/access\/(\d+)$/, page: accessPage, nav: () => (session.can('task.handle') ? 'tasks' : 'access'), view: 'request' },
+  { re: /^\/tasks$/, page: accessPage, perm: ['task.handle', 'burden.read'], nav: 'tasks', view: 'tasks' },
+  { re: /^\/burden$/, page: accessPage, perm: 'burden.read', nav: 'burden', view: 'burden' },
   { re: /^\/inbox$/, page: inboxPage, nav: 'inbox' },
   { re: /^\/counselling$/, page: counsellingPage, perm: 'counsel.handle', nav: 'counselling', view: 'cases' },
   { re: /^\/counselling\/ask$/, page: counsellingPage, perm: 'counsel.request', nav: 'counselAsk', view: 'ask' },
@@ -112,6 +119,9 @@ const NAV = [
   { id: 'mediation', href: '#/mediation', icon: 'users', perm: 'mediation.read', label: () => t('med.nav') },
   { id: 'duties', href: '#/duties', icon: 'list', label: () => t('duty.nav') },
   { id: 'certificates', href: '#/certificates', icon: 'list', perm: 'certificate.issue', label: () => t('duty.navDesk') },
+  { id: 'access', href: '#/access', icon: 'list', perm: ['access.request', 'access.review'], label: () => t('acc.nav') },
+  { id: 'tasks', href: '#/tasks', icon: 'list', perm: ['task.handle', 'burden.read'], label: () => t('acc.navTasks') },
+  { id: 'burden', href: '#/burden', icon: 'chart', perm: 'burden.read', label: () => t('acc.navBurden') },
   { id: 'inbox', href: '#/inbox', icon: 'bell', count: true, label: () => t('nav.inbox') },
   { id: 'counselling', href: '#/counselling', icon: 'user', perm: 'counsel.handle', label: () => t('cou.navCases') },
   { id: 'counselAsk', href: '#/counselling/ask', icon: 'phone', perm: 'counsel.request', label: () => t('cou.navAsk') },

@@ -52,6 +52,7 @@ function caseHref(n) {
   if (n.case_kind === 'application') return `#/applications/${n.case_id}`;
   if (n.case_kind === 'counselling') return `#/counselling/cases/${n.case_id}`;
   if (n.case_kind === 'mediation') return `#/mediation/${n.case_id}`;
+  if (n.case_kind === 'access') return n.kind === 'task' ? '#/tasks' : `#/access/${n.case_id}`;
   return n.case_kind === 'event' ? eventHref(n.case_id) : null;
 }
 
@@ -100,12 +101,14 @@ function notice(n) {
     fill(item,
       h('div', { class: 'notice-head' },
         n.read ? null : badge(t('inbox.unreadMark'), 'unread'),
-        h('strong', { class: 'notice-kind' }, n.case_kind === 'mediation' ? tOr(`med.inbox.${n.kind}`, n.kind) : noticeKind(n)),
+        h('strong', { class: 'notice-kind' }, n.case_kind === 'mediation' ? tOr(`med.inbox.${n.kind}`, n.kind)
+          : n.case_kind === 'access' ? tOr(`acc.inbox.${n.kind}`, n.kind) : noticeKind(n)),
         h('time', { datetime: n.at, class: 'muted small' }, formatDateTime(n.at))),
       h('div', { class: 'notice-body' }, link,
         isCou(n) ? couStateBadge(n.state)
           : n.case_kind === 'application' ? badge(t(`sv.state.${n.state}`))
-            : n.case_kind === 'mediation' ? badge(tOr(`med.state.${n.state}`, n.state)) : stateBadge(n.state)),
+            : n.case_kind === 'mediation' ? badge(tOr(`med.state.${n.state}`, n.state))
+              : n.case_kind === 'access' ? badge(tOr(`acc.state.${n.state}`, n.state)) : stateBadge(n.state)),
       mark ? h('div', { class: 'notice-actions' }, mark) : null);
   };
   draw();
