@@ -24,7 +24,10 @@
 // application: the resident's account linked to the registry, the resident
 // on a phone finding the old-age allowance, shown as eligible and applying,
 // the town officer accepting it and giving the result, the resident reading
-// it from the notices and evaluating it. Fails on any
+// it from the notices and evaluating it; then work access: a department
+// officer filing a request that goes to review, the county's reviewing
+// unit approving it, and the village's worker finding the task in the
+// ledger on a phone. Fails on any
 // CSP violation, uncaught page error or console error other than an HTTP
 // status. The server and the temporary directory are removed at the end,
 // also on failure.
@@ -236,6 +239,7 @@ async function main() {
     cli('user', 'add', '--db', db, '--username', 'county1', '--display-name', '王建华', '--role', 'county_officer', '--org', '330681', '--password-file', pw);
     cli('user', 'add', '--db', db, '--username', 'dept1', '--display-name', '李执法', '--role', 'department_officer', '--org', '330681', '--password-file', pw);
     cli('user', 'add', '--db', db, '--username', 'res1', '--display-name', '周阿姨', '--role', 'resident', '--org', '330681109290', '--password-file', pw);
+    cli('user', 'add', '--db', db, '--username', 'comm1', '--display-name', '杨丽萍', '--role', 'community_worker', '--org', '330681109290', '--password-file', pw);
     const port = await startServer();
     base = `http://127.0.0.1:${port}`;
     browser = await chromium.launch({
@@ -902,6 +906,71 @@ async function main() {
       await page.getByRole('button', { name: zh.sv.act.evaluate }).click();
       await expectText(page.locator('.badge'), zh.sv.state.evaluated);
       await expectText(page.locator('.timeline'), zh.sv.tl.conclude);
+    }],
+  ]);
+  await phoneCtx.context.close();
+
+  // ----- work access: a department's request through review to a community's ledger -----
+  const ACCESS_TITLE = '应急物资储备点季度巡查';
+  let accessId = 0;
+  await group([
+    ['the county designates civil affairs as its reviewing unit, the county officer a member', async () => {
+      const { token } = await apiSignIn('county1');
+      const unit = await apiCall(token, 'POST', '/handling-units', { name: '诸暨市民政局', kind: 'department', org_code: '330681' });
+      await apiCall(token, 'POST', `/handling-units/${unit.id}/members`, { username: 'county1' });
+      await apiCall(token, 'PUT', '/access/reviewers/330681', { unit_id: unit.id });
+    }],
+  ]);
+  desk = await newPage({ width: 1280, height: 800 });
+  page = desk.page;
+  await group([
+    ['a department officer files a request for 枫源村; off the lists, it goes to review', async () => {
+      await signIn(page, 'dept1');
+      await navLink(page, zh.acc.nav).click();
+      await page.getByRole('link', { name: zh.acc.file }).click();
+      await page.locator('select[name="kind"]').selectOption('task');
+      await page.locator('input[name="title"]').fill(ACCESS_TITLE);
+      await page.locator('textarea[name="description"]').fill('每季度巡查村（社区）应急物资储备点，补齐短缺物资。');
+      await page.locator('input[name="legal_basis"]').fill('《浙江省突发事件应对条例》');
+      await page.locator('input[name="scope"]').fill('330681109290');
+      await page.locator('input[name="funding"]').fill('物资由市应急管理局统一调拨');
+      await page.getByRole('button', { name: zh.acc.submit }).click();
+      await page.waitForURL(/#\/access\/\d+$/);
+      accessId = Number(page.url().match(/access\/(\d+)$/)[1]);
+      await expectText(page.locator('h1'), ACCESS_TITLE);
+      await expectText(page.locator('main'), zh.acc.state.in_review);
+    }],
+  ]);
+  await desk.context.close();
+  desk = await newPage({ width: 1280, height: 800 });
+  page = desk.page;
+  await group([
+    ["the reviewing unit's member approves it with conditions", async () => {
+      await signIn(page, 'county1');
+      await navLink(page, zh.acc.nav).click();
+      await page.getByRole('link', { name: ACCESS_TITLE }).first().click();
+      await page.waitForURL(new RegExp(`#/access/${accessId}$`));
+      await page.locator('textarea[name="conditions"]').fill('巡查结果随应急系统上报，不另报纸质材料。');
+      await page.getByRole('button', { name: zh.acc.approve, exact: true }).click();
+      await expectText(page.locator('main'), zh.acc.state.approved);
+    }],
+  ]);
+  await desk.context.close();
+  phoneCtx = await newPage({ width: 360, height: 740 });
+  page = phoneCtx.page;
+  await group([
+    ["on a phone the village's worker finds the task in the ledger with its deadline", async () => {
+      await signIn(page, 'comm1');
+      await page.locator('.menu-btn').click();
+      await navLink(page, zh.acc.navTasks).click();
+      await expectText(page.locator('h1'), zh.acc.ledger);
+      const task = page.locator('.task-list .task', { hasText: ACCESS_TITLE });
+      await task.waitFor();
+      await expectText(task, zh.acc.taskStatus.open);
+      // Filed with the default deadline: 30 days from today in China (UTC+8), as the form counts.
+      const due = new Date(Date.now() + 8 * 3600000 + 30 * 86400000).toISOString().slice(0, 10);
+      await expectText(task.locator('.facts'), due);
+      await expectText(task, zh.acc.access.approved);
     }],
   ]);
   await phoneCtx.context.close();
