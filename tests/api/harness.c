@@ -431,3 +431,24 @@ void citizen_id(char out[19], const char *region, const char *birth, unsigned se
 	out[17] = "10X98765432"[sum % 11];
 	out[18] = '\0';
 }
+
+struct resp *call_at(struct server *s, const char *method, const char *token, const char *body,
+		     const char *fmt, ...)
+{
+	char path[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	if (body == NULL)
+		return call(s, method, path, token, NULL);
+	return call(s, method, path, token, "%s", body);
+}
+
+void expect_reply(struct resp *r, long status, const char *code)
+{
+	assert_status(r, status);
+	if (code != NULL)
+		assert_string_equal(err_code(r), code);
+	resp_free(r);
+}

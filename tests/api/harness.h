@@ -71,6 +71,12 @@ struct resp *call(struct server *s, const char *method, const char *path, const 
 struct resp *call_raw(struct server *s, const char *method, const char *path,
 		      const char *const *headers, const char *body, size_t len);
 void resp_free(struct resp *r);
+/* call() with the path as a printf format and the body as it is (NULL for
+ * none). */
+struct resp *call_at(struct server *s, const char *method, const char *token, const char *body,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Assert the status and, when code is not NULL, the error code; frees r. */
+void expect_reply(struct resp *r, long status, const char *code);
 /* Header value (case-insensitive name) or NULL; the pointer lives as long
  * as r. */
 const char *resp_header(struct resp *r, const char *name);

@@ -31,28 +31,9 @@ static struct server S;
 static char *county, *dept, *dept2, *town, *comm, *comm2, *far_comm, *vol;
 static int64_t unit_id, item_assisted, item_bylaw, item_negative;
 
-static struct resp *req(const char *method, const char *token, const char *body, const char *fmt,
-			...) __attribute__((format(printf, 4, 5)));
-static struct resp *req(const char *method, const char *token, const char *body, const char *fmt,
-			...)
-{
-	char path[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	if (body == NULL)
-		return call(&S, method, path, token, NULL);
-	return call(&S, method, path, token, "%s", body);
-}
-
-static void expect(struct resp *r, long status, const char *code)
-{
-	assert_status(r, status);
-	if (code != NULL)
-		assert_string_equal(err_code(r), code);
-	resp_free(r);
-}
+/* Requests with a formatted path, and replies checked and freed. */
+#define req(...) call_at(&S, __VA_ARGS__)
+#define expect(r, status, code) expect_reply(r, status, code)
 
 static void relogin(void)
 {

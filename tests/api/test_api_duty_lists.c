@@ -22,28 +22,9 @@ static struct server S;
 static char *county, *town, *comm, *far_town, *far_comm, *auditor;
 static int64_t county_id, town_id, village_id, resident, far_village_id;
 
-static struct resp *req(const char *method, const char *token, const char *body, const char *fmt,
-			...) __attribute__((format(printf, 4, 5)));
-static struct resp *req(const char *method, const char *token, const char *body, const char *fmt,
-			...)
-{
-	char path[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	if (body == NULL)
-		return call(&S, method, path, token, NULL);
-	return call(&S, method, path, token, "%s", body);
-}
-
-static void expect(struct resp *r, long status, const char *code)
-{
-	assert_status(r, status);
-	if (code != NULL)
-		assert_string_equal(err_code(r), code);
-	resp_free(r);
-}
+/* Requests with a formatted path, and replies checked and freed. */
+#define req(...) call_at(&S, __VA_ARGS__)
+#define expect(r, status, code) expect_reply(r, status, code)
 
 /* A civil day (China Standard Time) days from the server's now. */
 static const char *day(long offset_s, int days)

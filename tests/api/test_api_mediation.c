@@ -22,28 +22,9 @@ static char *town, *comm, *county, *dept, *med_a, *med_b, *med_c, *far_town, *fa
 static int64_t village_id, committee, member_a, member_b, member_c, member_plain;
 static int64_t user_a, user_b, user_c, user_far;
 
-static struct resp *req(const char *method, const char *token, const char *body, const char *fmt,
-			...) __attribute__((format(printf, 4, 5)));
-static struct resp *req(const char *method, const char *token, const char *body, const char *fmt,
-			...)
-{
-	char path[256];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(path, sizeof(path), fmt, ap);
-	va_end(ap);
-	if (body == NULL)
-		return call(&S, method, path, token, NULL);
-	return call(&S, method, path, token, "%s", body);
-}
-
-static void expect(struct resp *r, long status, const char *code)
-{
-	assert_status(r, status);
-	if (code != NULL)
-		assert_string_equal(err_code(r), code);
-	resp_free(r);
-}
+/* Requests with a formatted path, and replies checked and freed. */
+#define req(...) call_at(&S, __VA_ARGS__)
+#define expect(r, status, code) expect_reply(r, status, code)
 
 /* Take action on case id and expect status (and error code). */
 static void act(const char *token, int64_t id, const char *action, const char *body, long status,
