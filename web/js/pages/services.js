@@ -123,7 +123,8 @@ async function item(view, ctx, id) {
           checkList(rep.checks));
         // The server refuses an application or booking that fails the check: offer neither.
         fill(applyBox, rep.eligible && (it.online || staff) ? section(t('sv.apply'), applyForm(it, who, ctx))
-          : rep.eligible ? h('p', { class: 'muted' }, t('sv.applyInPerson')) : h('p', { class: 'muted' }, t('sv.notEligibleHint')));
+          : rep.eligible ? h('p', { class: 'muted' }, t('sv.applyInPerson'))
+            : h('p', { class: 'muted' }, t(staff ? 'sv.notEligibleStaff' : 'sv.notEligibleHint')));
         fill(slot, it.bookable && rep.eligible ? await slotsSection(it, who) : null);
       } catch (err) {
         fill(check, h('p', { class: 'muted' }, err.message));
