@@ -62,6 +62,10 @@ export function tOr(key, fallback) {
   return has(key) ? t(key) : fallback;
 }
 
+/* Times are shown in China Standard Time whatever the device's zone: the
+ * platform's days, deadlines and time slots are those of China (UTC+8). */
+export const TIME_ZONE = 'Asia/Shanghai';
+
 export function formatDateTime(iso, withSeconds = false) {
   if (!iso) return '—';
   const d = new Date(iso);
@@ -69,7 +73,7 @@ export function formatDateTime(iso, withSeconds = false) {
   return new Intl.DateTimeFormat(lang, {
     year: 'numeric', month: '2-digit', day: '2-digit',
     hour: '2-digit', minute: '2-digit', second: withSeconds ? '2-digit' : undefined,
-    hour12: false,
+    hour12: false, timeZone: TIME_ZONE,
   }).format(d);
 }
 

@@ -95,7 +95,8 @@ async function provider(view, ctx, id) {
   onSubmit(slotForm, async (data) => {
     const local = data.get('starts');
     if (!local) throw invalid('starts', t('sva.pickTime'));
-    const start = new Date(local);
+    // The time typed is China's (UTC+8), as every time the platform shows.
+    const start = new Date(`${local}:00+08:00`);
     const end = new Date(start.getTime() + Number(data.get('minutes') || 60) * 60000);
     const iso = (d) => `${d.toISOString().slice(0, 19)}Z`;
     await api('POST', `/providers/${id}/slots`, {
