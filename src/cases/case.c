@@ -347,9 +347,13 @@ int case_notify_handlers(struct db *db, const struct case_row *c, const char *ki
 
 int case_timeline(struct db *db, int64_t id, json_t **out_new)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT at_ms, actor_id, actor_name, action, from_state,"
-				       " to_state, note, detail FROM case_timeline"
-				       " WHERE case_id = ? ORDER BY id");
+	/* The actor's display name as colleagues know them; the account name
+	 * stays as it was recorded. */
+	sqlite3_stmt *st = db_stmt(db, "SELECT t.at_ms, t.actor_id, t.actor_name, t.action,"
+				       " t.from_state, t.to_state, t.note, t.detail,"
+				       " ifnull(u.display_name, t.actor_name)"
+				       " FROM case_timeline t LEFT JOIN users u ON u.id = t.actor_id"
+				       " WHERE t.case_id = ? ORDER BY t.id");
 	if (st == NULL)
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -362,6 +366,7 @@ int case_timeline(struct db *db, int64_t id, json_t **out_new)
 				      db_col_text(st, 2), "action", db_col_text(st, 3), "to_state",
 				      db_col_text(st, 5));
 		json_object_set_new(e, "actor_id", db_col_json(st, 1));
+		json_object_set_new(e, "actor_display", json_string(db_col_text(st, 8)));
 		json_object_set_new(e, "from_state", db_col_json(st, 4));
 		json_object_set_new(e, "note", db_col_json(st, 6));
 		json_t *detail = sqlite3_column_type(st, 7) == SQLITE_NULL

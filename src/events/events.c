@@ -486,6 +486,7 @@ int event_json(struct db *db, int64_t id, bool with_people, json_t **out_new)
 		{
 			json_object_del(e, "actor_id");
 			json_object_del(e, "actor_name");
+			json_object_del(e, "actor_display");
 		}
 	}
 	json_object_set_new(o, "timeline", tl);

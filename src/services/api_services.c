@@ -335,6 +335,16 @@ int api_service_items_eligibility(struct req *r)
 
 /* ---- applications ---- */
 
+/* An application as the caller may read it: with the staff who acted for
+ * those who handle services in its grid, without them for the applicant. */
+static int application_reply(struct req *r, int status, int64_t id, const char *code)
+{
+	bool staff = principal_scope(r->who, PERM_SERVICE_HANDLE, code, NULL) == RC_OK;
+	json_t *o;
+	int rc = application_json(r->db, id, staff, &o);
+	return rc == RC_OK ? req_reply(r, status, o) : rc;
+}
+
 int api_applications_create(struct req *r)
 {
 	struct service_item it;
@@ -409,9 +419,7 @@ int api_applications_create(struct req *r)
 	service_item_free(&it);
 	if (rc != RC_OK)
 		return rc;
-	json_t *o;
-	rc = application_json(r->db, id, &o);
-	return rc == RC_OK ? req_reply(r, 201, o) : rc;
+	return application_reply(r, 201, id, code);
 }
 
 int api_applications_list(struct req *r)
@@ -463,12 +471,8 @@ int api_applications_get(struct req *r)
 	int rc = application_visible(r, r->ids[0], &c, &applicant);
 	if (rc != RC_OK)
 		return rc;
-	json_t *o;
-	rc = application_json(r->db, c.id, &o);
-	if (rc != RC_OK)
-		return rc;
 	req_audit_read(r, "application.read", "application", r->params[0], 0, NULL);
-	return req_reply(r, 200, o);
+	return application_reply(r, 200, c.id, c.code);
 }
 
 int api_applications_action(struct req *r)
@@ -526,9 +530,7 @@ int api_applications_action(struct req *r)
 	rc = req_tx_end(r, rc);
 	if (rc != RC_OK)
 		return rc;
-	json_t *o;
-	rc = application_json(r->db, c.id, &o);
-	return rc == RC_OK ? req_reply(r, 200, o) : rc;
+	return application_reply(r, 200, c.id, c.code);
 }
 
 int api_applications_material_add(struct req *r)

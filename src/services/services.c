@@ -522,7 +522,7 @@ static json_t *application_row(sqlite3_stmt *st)
 		"deadline", overdue ? "overdue" : warning ? "warning" : "ok");
 }
 
-int application_json(struct db *db, int64_t id, json_t **out_new)
+int application_json(struct db *db, int64_t id, bool with_people, json_t **out_new)
 {
 	sqlite3_stmt *st =
 		db_stmt(db, "SELECT" APPLICATION_COLUMNS APPLICATION_FROM " WHERE c.id = ?");
@@ -540,6 +540,17 @@ int application_json(struct db *db, int64_t id, json_t **out_new)
 	if (rc != RC_OK) {
 		json_decref(o);
 		return rc;
+	}
+	if (!with_people) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(tl, i, e)
+		{
+			json_object_del(e, "actor_id");
+			json_object_del(e, "actor_name");
+			json_object_del(e, "actor_display");
+		}
+		json_object_del(o, "submitted_by");
 	}
 	json_object_set_new(o, "timeline", tl);
 	json_t *mats = json_array();

@@ -77,7 +77,9 @@ int application_after_move(struct db *db, struct case_row *c, const char *action
 			   const json_t *in);
 /* The resident an application is for, 0 when it is not one. */
 int64_t application_resident(struct db *db, int64_t case_id);
-int application_json(struct db *db, int64_t id, json_t **out_new);
+/* An application; without people (for the applicant) the staff who acted
+ * and who submitted it at the window are left out, as for events. */
+int application_json(struct db *db, int64_t id, bool with_people, json_t **out_new);
 
 struct application_filter {
 	const char *roots; /* scope (JSON array of codes); NULL: by resident or creator */

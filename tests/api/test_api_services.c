@@ -390,6 +390,15 @@ static void test_application_from_resident_to_evaluation(void **state)
 	assert_true(json_array_size(jget(r->json, "timeline")) >= 4);
 	resp_free(r);
 	resp_free(act(res, id, "evaluate", "{\"rating\":4}", 409));
+	/* The applicant does not see which staff acted; the community does. */
+	r = call(&S, "GET", pathf("/api/v1/applications/%lld", (long long)id), res, NULL);
+	assert_null(jget(r->json, "timeline.1.actor_name"));
+	assert_null(jget(r->json, "timeline.1.actor_display"));
+	assert_null(strstr(r->body, "sv_comm"));
+	resp_free(r);
+	r = call(&S, "GET", pathf("/api/v1/applications/%lld", (long long)id), comm, NULL);
+	assert_string_equal(jstr(r->json, "timeline.1.actor_name"), "sv_comm");
+	resp_free(r);
 
 	/* My applications. */
 	r = call(&S, "GET", "/api/v1/applications", res, NULL);

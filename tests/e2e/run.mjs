@@ -747,8 +747,9 @@ async function main() {
       await form.locator('button[type="submit"]').click();
       await expectText(page.locator('.ev-badges'), zh.ev.state.closed);
       const steps = page.locator('.timeline .tl-item');
-      const want = [['report', 'worker1'], ['register', 'town1'], ['dispatch', 'town1'], ['accept', 'dept1'],
-        ['handle', 'dept1'], ['verify', 'worker1']];
+      // Colleagues by their display names.
+      const want = [['report', '赵小燕'], ['register', '陈立新'], ['dispatch', '陈立新'], ['accept', '李执法'],
+        ['handle', '李执法'], ['verify', '赵小燕']];
       assert(await steps.count() === want.length, `the timeline has ${await steps.count()} steps`);
       for (let i = 0; i < want.length; i++) {
         const text = await steps.nth(i).innerText();

@@ -252,7 +252,7 @@ async function requestPage(view, ctx) {
     section(t('acc.timeline'), h('ol', { class: 'timeline' }, r.timeline.map((e) => h('li', null,
       h('time', { datetime: e.at, class: 'muted small' }, formatDateTime(e.at)), ' ',
       h('strong', null, tOr(`acc.action.${e.action}`, e.action)), ' ',
-      e.to_state ? stateLabel(e.to_state) : '', ' · ', e.actor_name,
+      e.to_state ? stateLabel(e.to_state) : '', ' · ', e.actor_display || e.actor_name,
       e.note ? h('div', { class: 'small' }, e.note) : null)))));
 }
 

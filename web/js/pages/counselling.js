@@ -227,7 +227,7 @@ async function casePage(view, ctx) {
     section(t('cou.timeline'), h('ol', { class: 'timeline' }, c.timeline.map((e) => h('li', { class: 'tl-item' },
       h('div', { class: 'tl-head' }, h('strong', { class: 'tl-action' }, t(`cou.step.${e.action}`)),
         h('time', { datetime: e.at, class: 'muted small' }, when(e.at)),
-        h('span', { class: 'tl-actor' }, e.actor_name)),
+        h('span', { class: 'tl-actor' }, e.actor_display || e.actor_name)),
       h('div', { class: 'tl-move small' }, t(`cou.state.${e.to_state}`)),
       e.note ? h('p', { class: 'tl-note' }, e.note) : null)))));
 }

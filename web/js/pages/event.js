@@ -142,7 +142,7 @@ function timeline(ev, unitList) {
       h('div', { class: 'tl-head' },
         h('strong', { class: 'tl-action' }, actionLabel(s.action)),
         h('time', { datetime: s.at, class: 'muted small' }, formatDateTime(s.at)),
-        s.actor_name ? h('span', { class: 'tl-actor' }, s.actor_name) : null),
+        s.actor_name ? h('span', { class: 'tl-actor' }, s.actor_display || s.actor_name) : null),
       h('div', { class: 'tl-move small' },
         s.from_state && s.from_state !== s.to_state
           ? [stateLabel(s.from_state), h('span', { 'aria-hidden': 'true' }, ' → '), h('span', { class: 'sr-only' }, ` ${t('ev.to')} `), stateLabel(s.to_state)]

@@ -307,7 +307,7 @@ function agreementFacts(a) {
 
 function timelineList(c) {
   return h('ol', { class: 'timeline' }, c.timeline.map((e) => h('li', null,
-    h('strong', null, tOr(`med.action.${e.action}`, e.action)), ' · ', formatDateTime(e.at), ' · ', e.actor_name,
+    h('strong', null, tOr(`med.action.${e.action}`, e.action)), ' · ', formatDateTime(e.at), ' · ', e.actor_display || e.actor_name,
     e.from_state ? ` · ${stateLabel(e.from_state)} → ${stateLabel(e.to_state)}` : '',
     e.note ? h('div', { class: 'muted' }, e.note) : null)));
 }

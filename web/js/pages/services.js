@@ -310,7 +310,7 @@ async function application(view, ctx, id) {
     materialsSection(a, ctx, open),
     section(t('sv.timeline'), h('ol', { class: 'timeline' }, a.timeline.map((e) => h('li', null,
       h('strong', null, t(`sv.tl.${e.action}`) === `sv.tl.${e.action}` ? e.action : t(`sv.tl.${e.action}`)), ' · ',
-      e.actor_name || '—', ' · ', formatDateTime(e.at), e.note ? h('p', null, e.note) : null)))));
+      e.actor_display || e.actor_name || '—', ' · ', formatDateTime(e.at), e.note ? h('p', null, e.note) : null)))));
 }
 
 function panelForm(summary, form) {
