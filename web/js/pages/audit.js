@@ -24,10 +24,11 @@ const ACTIONS = ['session.', 'session.create', 'session.delete', 'user.', 'user.
   'event.park', 'event.resume', 'event.merge', 'event.reopen', 'event.photo_add', 'event.photo_read',
   'event.metrics_export', 'event.open311', 'event_category.', 'handling_unit.', 'api_key.', 'calendar.import',
   'service_item.', 'application.', 'application.read', 'provider.', 'slot.', 'booking.', 'need_rule.', 'need.people_read',
-  'resident.account_link', 'mediation_committee.', 'mediation_case.', 'mediation_case.read', 'counselling.', 'counselling.read'];
+  'resident.account_link', 'mediation_committee.', 'mediation_case.', 'mediation_case.read', 'counselling.', 'counselling.read',
+  'duty_list.', 'banned_certificate.', 'certificate.', 'access_reviewer.', 'access_request.', 'community_task.', 'burden.export'];
 const OBJECT_TYPES = ['user', 'org', 'resident', 'household', 'building', 'address', 'house', 'unit', 'visit', 'import', 'search',
   'event', 'event_category', 'handling_unit', 'api_key', 'service_item', 'application', 'provider', 'service_slot', 'booking',
-  'need_rule', 'mediation_committee', 'mediation_case', 'counselling'];
+  'need_rule', 'mediation_committee', 'mediation_case', 'counselling', 'duty_list', 'certificate', 'access_request', 'community_task'];
 
 /* 'user.password.reset' → audit.actions.user_password_reset; the prefix 'user.' → audit.actions.user_all. */
 function actionLabel(a) {
