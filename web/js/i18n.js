@@ -50,8 +50,15 @@ export function has(key) {
   return lookup(key) !== undefined;
 }
 
+/* A count of one takes the key's "_one" form where there is one (English
+ * "1 notice"; Chinese has none to choose, so its "_one" is the same text). */
+function isOne(params) {
+  const n = params.count ?? params.total ?? params.n;
+  return n !== undefined && String(n) === '1';
+}
+
 export function t(key, params) {
-  const v = lookup(key);
+  const v = params && isOne(params) && lookup(`${key}_one`) !== undefined ? lookup(`${key}_one`) : lookup(key);
   if (v === undefined) return key;
   if (!params) return v;
   return v.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
