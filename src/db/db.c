@@ -433,3 +433,20 @@ int db_one_json(sqlite3_stmt *st, int64_t id, json_t *(*row)(sqlite3_stmt *st), 
 	sqlite3_reset(st);
 	return rc;
 }
+
+int db_all_json(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st), json_t **out_new)
+{
+	if (st == NULL)
+		return RC_INTERNAL;
+	json_t *items = json_array();
+	int s;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(items, row(st));
+	sqlite3_reset(st);
+	if (s != SQLITE_DONE) {
+		json_decref(items);
+		return RC_INTERNAL;
+	}
+	*out_new = items;
+	return RC_OK;
+}

@@ -74,6 +74,10 @@ json_t *db_col_json(sqlite3_stmt *st, int i);
  * RC_OK, RC_NOT_FOUND without a row, RC_INTERNAL when st is NULL (a
  * failed prepare).  The statement is reset. */
 int db_one_json(sqlite3_stmt *st, int64_t id, json_t *(*row)(sqlite3_stmt *st), json_t **out_new);
+/* Step a bound statement to its end, turning each row into JSON with row():
+ * RC_OK with the array, RC_INTERNAL when st is NULL or a step fails.  The
+ * statement is reset. */
+int db_all_json(sqlite3_stmt *st, json_t *(*row)(sqlite3_stmt *st), json_t **out_new);
 /* Column text, never NULL (empty string for SQL NULL). */
 const char *db_col_text(sqlite3_stmt *st, int i);
 

@@ -273,17 +273,7 @@ int slots_list(struct db *db, int64_t item_id, int64_t provider_id, const char *
 	sqlite3_bind_int64(st, 3, provider_id);
 	db_bind_text(st, 4, code);
 	sqlite3_bind_int64(st, 5, limit);
-	json_t *items = json_array();
-	int s;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(items, slot_row(st));
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE) {
-		json_decref(items);
-		return RC_INTERNAL;
-	}
-	*items_new = items;
-	return RC_OK;
+	return db_all_json(st, slot_row, items_new);
 }
 
 int slot_cancel(struct db *db, int64_t id)
@@ -472,15 +462,5 @@ int bookings_list(struct db *db, int64_t resident_id, int64_t slot_id, json_t **
 		return RC_INTERNAL;
 	sqlite3_bind_int64(st, 1, resident_id);
 	sqlite3_bind_int64(st, 2, slot_id);
-	json_t *items = json_array();
-	int s;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(items, booking_row(st));
-	sqlite3_reset(st);
-	if (s != SQLITE_DONE) {
-		json_decref(items);
-		return RC_INTERNAL;
-	}
-	*items_new = items;
-	return RC_OK;
+	return db_all_json(st, booking_row, items_new);
 }

@@ -71,17 +71,7 @@ int service_items_json(struct db *db, bool all, const char *scenario, json_t **o
 		return RC_INTERNAL;
 	sqlite3_bind_int(st, 1, all);
 	db_bind_text(st, 2, scenario);
-	json_t *items = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(items, item_row(st));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(items);
-		return RC_INTERNAL;
-	}
-	*out_new = items;
-	return RC_OK;
+	return db_all_json(st, item_row, out_new);
 }
 
 int service_item_json(struct db *db, int64_t id, json_t **out_new)
@@ -614,17 +604,7 @@ int applications_list(struct db *db, const struct application_filter *f, json_t 
 	sqlite3_bind_int64(list, 7, f->offset);
 	*total = sqlite3_step(count) == SQLITE_ROW ? sqlite3_column_int64(count, 0) : 0;
 	sqlite3_reset(count);
-	json_t *items = json_array();
-	int s;
-	while ((s = sqlite3_step(list)) == SQLITE_ROW)
-		json_array_append_new(items, application_row(list));
-	sqlite3_reset(list);
-	if (s != SQLITE_DONE) {
-		json_decref(items);
-		return RC_INTERNAL;
-	}
-	*items_new = items;
-	return RC_OK;
+	return db_all_json(list, application_row, items_new);
 #undef APPLICATION_WHERE
 }
 
